@@ -1,0 +1,91 @@
+package dev.gancompress.nn;
+
+import dev.gancompress.model.Conv2d;
+import dev.gancompress.model.Kernel2d;
+import dev.gancompress.model.Shape;
+
+/**
+ * Convolution as one GEMM over the whole batch: out[Cout][N*Ho*Wo] = W[Cout][Cin*kh*kw] col[Cin*kh*kw][N*Ho*Wo].
+ * A 1x1, stride-1, unpadded convolution skips the unfold (its columns are the input itself).
+ */
+final class Conv2dKernel implements Kernel {
+    private final Conv2d layer;
+    private final Shape inShape;
+    private final Shape outShape;
+    private final float[] weightGrad;
+    private final float[] biasGrad;
+    private final boolean pointwise;
+    private float[] col;
+    private float[] colGrad;
+
+    Conv2dKernel(Conv2d layer, Shape inShape, Shape outShape, float[] weightGrad, float[] biasGrad) {
+        this.layer = layer;
+        this.inShape = inShape;
+        this.outShape = outShape;
+        this.weightGrad = weightGrad;
+        this.biasGrad = biasGrad;
+        Kernel2d k = layer.kernel();
+        this.pointwise = k.kh() == 1 && k.kw() == 1 && k.strideH() == 1 && k.strideW() == 1
+                && k.padH() == 0 && k.padW() == 0;
+    }
+
+    private int rows() {
+        return layer.in() * layer.kernel().area();
+    }
+
+    @Override
+    public void resize(int batch) {
+        if (!pointwise) {
+            col = new float[rows() * batch * outShape.height() * outShape.width()];
+            colGrad = null;
+        }
+    }
+
+    private float[] columns(float[] x, int batch) {
+        if (pointwise) {
+            return x;
+        }
+        Im2col.unfold(x, layer.in(), batch, inShape.height(), inShape.width(), layer.kernel(),
+                outShape.height(), outShape.width(), col);
+        return col;
+    }
+
+    @Override
+    public void forward(float[][] in, float[] out, int batch, boolean training) {
+        int cols = batch * outShape.height() * outShape.width();
+        float[] c = columns(in[0], batch);
+        Gemm.gemm(false, false, layer.out(), cols, rows(), layer.weight().data(), 0, rows(), c, 0, cols,
+                out, 0, cols, false);
+        if (layer.bias() != null) {
+            ChannelOps.addBias(out, layer.bias().data(), layer.out(), cols);
+        }
+    }
+
+    @Override
+    public void backward(float[][] in, float[] out, float[] gradOut, float[][] gradIn, int batch, boolean paramGrads) {
+        int cols = batch * outShape.height() * outShape.width();
+        int rows = rows();
+        if (paramGrads) {
+            // the columns are still those of the forward pass (or the input itself when pointwise)
+            float[] c = pointwise ? in[0] : col;
+            Gemm.gemm(false, true, layer.out(), rows, cols, gradOut, 0, cols, c, 0, cols, weightGrad, 0, rows, true);
+            if (biasGrad != null) {
+                ChannelOps.accumulateRowSums(gradOut, layer.out(), cols, biasGrad);
+            }
+        }
+        if (gradIn[0] != null) {
+            if (pointwise) {
+                Gemm.gemm(true, false, rows, cols, layer.out(), layer.weight().data(), 0, rows, gradOut, 0, cols,
+                        gradIn[0], 0, cols, true);
+                return;
+            }
+            if (colGrad == null) {
+                colGrad = new float[col.length];
+            }
+            Gemm.gemm(true, false, rows, cols, layer.out(), layer.weight().data(), 0, rows, gradOut, 0, cols,
+                    colGrad, 0, cols, false);
+            Im2col.foldAdd(colGrad, layer.in(), batch, inShape.height(), inShape.width(), layer.kernel(),
+                    outShape.height(), outShape.width(), gradIn[0]);
+        }
+    }
+}
