@@ -214,6 +214,14 @@ public final class Network {
      * {@link #inputGradient(String)}.
      */
     public void backward(Tensor gradOutput, boolean paramGrads) {
+        backward(gradOutput, Map.of(), paramGrads);
+    }
+
+    /**
+     * Backward with extra gradients injected at intermediate values (batch-first arrays keyed by value name),
+     * as feature-matching losses need.
+     */
+    public void backward(Tensor gradOutput, Map<String, float[]> extraGrads, boolean paramGrads) {
         if (!forwardDone) {
             throw new IllegalStateException("backward needs a forward pass first");
         }
@@ -232,6 +240,18 @@ public final class Network {
             }
         }
         Layout.toInternal(gradOutput.data(), os, batch, grads[outputIndex]);
+        for (Map.Entry<String, float[]> e : extraGrads.entrySet()) {
+            Integer v = valueIndex.get(e.getKey());
+            if (v == null || isLabel[v] || e.getValue().length != grads[v].length) {
+                throw new IllegalArgumentException("cannot inject a gradient at '" + e.getKey() + "'");
+            }
+            float[] internal = new float[grads[v].length];
+            Layout.toInternal(e.getValue(), valueShapes[v], batch, internal);
+            float[] g = grads[v];
+            for (int i = 0; i < g.length; i++) {
+                g[i] += internal[i];
+            }
+        }
         for (int k = kernels.length - 1; k >= 0; k--) {
             kernels[k].backward(gather(values, kernelInputs[k]), values[kernelOutput[k]], grads[kernelOutput[k]],
                     gather(grads, kernelInputs[k]), batch, paramGrads);
