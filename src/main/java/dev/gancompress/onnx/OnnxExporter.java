@@ -1,0 +1,206 @@
+package dev.gancompress.onnx;
+
+import dev.gancompress.AtomicFiles;
+import dev.gancompress.GanCompressException;
+import dev.gancompress.model.Activation;
+import dev.gancompress.model.Add;
+import dev.gancompress.model.BatchNorm2d;
+import dev.gancompress.model.Concat;
+import dev.gancompress.model.Conv2d;
+import dev.gancompress.model.ConvTranspose2d;
+import dev.gancompress.model.Embedding;
+import dev.gancompress.model.Input;
+import dev.gancompress.model.InstanceNorm2d;
+import dev.gancompress.model.Kernel2d;
+import dev.gancompress.model.Layer;
+import dev.gancompress.model.Linear;
+import dev.gancompress.model.Model;
+import dev.gancompress.model.Node;
+import dev.gancompress.model.Reshape;
+import dev.gancompress.model.Shape;
+import dev.gancompress.model.Upsample;
+import dev.gancompress.model.WeightSlot;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a {@link Model} as an ONNX file (IR version 8, default opset 17) that ONNX Runtime runs as is and
+ * {@link OnnxImporter} reads back to an identical model. Every value has a batch dimension, the symbol "N".
+ *
+ * <p>Naming: a node's output value and the ONNX node carry the IR node name; its tensors are initializers
+ * "node.role" (weight, bias, running_mean, running_var, as {@link Model#weightSlots()}), plus "node.shape" for
+ * Reshape and "node.scales" for Resize. Pruning masks are not written: a masked weight already holds zeros.
+ */
+public final class OnnxExporter {
+    public static final String TOOL_VERSION = "gancompress 0.1.0";
+    /** Metadata key of the writing tool's version, set on every export. */
+    public static final String VERSION_KEY = "version";
+    public static final long IR_VERSION = 8;
+    public static final long OPSET = 17;
+    public static final String BATCH_SYMBOL = "N";
+    /** Metadata key prefix for a label's class count when no Embedding table tells it (see the importer). */
+    static final String NUM_CLASSES_PREFIX = "gancompress.num_classes.";
+
+    private OnnxExporter() {
+    }
+
+    /**
+     * Writes the model to {@code file} through a temporary file in the same directory and an atomic move
+     * ({@link AtomicFiles}), so a crash never leaves a half-written model under the final name.
+     */
+    public static void write(Model model, Path file, Map<String, String> provenance) {
+        AtomicFiles.writeBytes(file, toBytes(model, provenance));
+    }
+
+    /** The ONNX bytes; {@code provenance} (command, seed, dataset hash, ...) is merged into the metadata. */
+    public static byte[] toBytes(Model model, Map<String, String> provenance) {
+        return ProtoWriter.encode(toProto(model, provenance));
+    }
+
+    public static OnnxModelProto toProto(Model model, Map<String, String> provenance) {
+        List<OnnxNode> nodes = new ArrayList<>();
+        List<OnnxTensor> initializers = new ArrayList<>();
+        for (Node node : model.nodes()) {
+            for (WeightSlot slot : node.layer().weights()) {
+                initializers.add(OnnxTensor.ofFloats(node.name() + "." + slot.role(), slot.weights().shape(),
+                        slot.weights().data()));
+            }
+            nodes.add(node(node, initializers));
+        }
+        checkUniqueNames(model, initializers);
+        List<OnnxValueInfo> inputs = new ArrayList<>();
+        for (Input in : model.inputs()) {
+            inputs.add(inputInfo(in));
+        }
+        OnnxValueInfo output = valueInfo(model.output(), OnnxTensor.FLOAT, model.outputShape(), "");
+        OnnxGraph graph = new OnnxGraph(model.name(), nodes, initializers, inputs, List.of(output));
+
+        Map<String, String> metadata = new LinkedHashMap<>(model.metadata());
+        metadata.putAll(provenance);
+        metadata.put(VERSION_KEY, TOOL_VERSION);
+        for (Input in : model.inputs()) {
+            if (in.kind() == Input.Kind.LABEL && !hasEmbeddingConsumer(model, in.name())) {
+                metadata.put(NUM_CLASSES_PREFIX + in.name(), Integer.toString(in.numClasses()));
+            }
+        }
+        return new OnnxModelProto(IR_VERSION, "gancompress", "0.1.0",
+                List.of(new OnnxModelProto.OpsetId("", OPSET)), graph, metadata);
+    }
+
+    private static OnnxNode node(Node node, List<OnnxTensor> initializers) {
+        String n = node.name();
+        List<String> in = new ArrayList<>(node.inputs());
+        List<OnnxAttribute> attrs = new ArrayList<>();
+        String op = node.layer().opName();
+        Layer layer = node.layer();
+        if (layer instanceof Linear l) {
+            op = "Gemm";
+            in.add(n + ".weight");
+            if (l.bias() != null) {
+                in.add(n + ".bias");
+            }
+            attrs.add(OnnxAttribute.ofInt("transB", 1));
+        } else if (layer instanceof Conv2d c) {
+            in.add(n + ".weight");
+            if (c.bias() != null) {
+                in.add(n + ".bias");
+            }
+            attrs.addAll(geometry(c.kernel()));
+        } else if (layer instanceof ConvTranspose2d c) {
+            in.add(n + ".weight");
+            if (c.bias() != null) {
+                in.add(n + ".bias");
+            }
+            attrs.addAll(geometry(c.kernel()));
+            attrs.add(OnnxAttribute.ofInts("output_padding", c.outputPadH(), c.outputPadW()));
+        } else if (layer instanceof BatchNorm2d b) {
+            in.addAll(List.of(n + ".weight", n + ".bias", n + ".running_mean", n + ".running_var"));
+            attrs.add(OnnxAttribute.ofFloat("epsilon", b.eps()));
+            attrs.add(OnnxAttribute.ofFloat("momentum", MomentumConvention.toOnnx(b.momentum())));
+        } else if (layer instanceof InstanceNorm2d i) {
+            in.addAll(List.of(n + ".weight", n + ".bias"));
+            attrs.add(OnnxAttribute.ofFloat("epsilon", i.eps()));
+        } else if (layer instanceof Activation a) {
+            if (a.function() == Activation.Function.LEAKY_RELU) {
+                attrs.add(OnnxAttribute.ofFloat("alpha", a.alpha()));
+            }
+        } else if (layer instanceof Reshape r) {
+            int[] dims = r.target().dims();
+            long[] shape = new long[dims.length + 1];
+            // 0 copies the input's dimension (allowzero = 0): the batch passes through whatever its size.
+            for (int i = 0; i < dims.length; i++) {
+                shape[i + 1] = dims[i];
+            }
+            initializers.add(OnnxTensor.ofLongs(n + ".shape", new long[] {shape.length}, shape));
+            in.add(n + ".shape");
+        } else if (layer instanceof Upsample u) {
+            initializers.add(OnnxTensor.ofFloats(n + ".scales", new int[] {4},
+                    new float[] {1f, 1f, u.scale(), u.scale()}));
+            in.add("");
+            in.add(n + ".scales");
+            attrs.add(OnnxAttribute.ofString("mode", "nearest"));
+            attrs.add(OnnxAttribute.ofString("coordinate_transformation_mode", "asymmetric"));
+            attrs.add(OnnxAttribute.ofString("nearest_mode", "floor"));
+        } else if (layer instanceof Embedding) {
+            // Gather(data = table, indices = label): the table comes first.
+            in.add(0, n + ".weight");
+            attrs.add(OnnxAttribute.ofInt("axis", 0));
+        } else if (layer instanceof Concat) {
+            attrs.add(OnnxAttribute.ofInt("axis", 1));
+        } else if (!(layer instanceof Add)) {
+            throw new IllegalStateException("no ONNX mapping for layer " + layer.getClass().getSimpleName());
+        }
+        return new OnnxNode(n, op, "", in, List.of(n), attrs);
+    }
+
+    private static List<OnnxAttribute> geometry(Kernel2d k) {
+        return List.of(
+                OnnxAttribute.ofInts("kernel_shape", k.kh(), k.kw()),
+                OnnxAttribute.ofInts("strides", k.strideH(), k.strideW()),
+                OnnxAttribute.ofInts("pads", k.padH(), k.padW(), k.padH(), k.padW()),
+                OnnxAttribute.ofInts("dilations", 1, 1),
+                OnnxAttribute.ofInt("group", 1));
+    }
+
+    private static OnnxValueInfo inputInfo(Input in) {
+        return switch (in.kind()) {
+            case LABEL -> valueInfo(in.name(), OnnxTensor.INT64, in.shape(), "TENSOR");
+            case IMAGE -> valueInfo(in.name(), OnnxTensor.FLOAT, in.shape(), "IMAGE");
+            case LATENT -> valueInfo(in.name(), OnnxTensor.FLOAT, in.shape(), "TENSOR");
+        };
+    }
+
+    private static OnnxValueInfo valueInfo(String name, int elemType, Shape shape, String denotation) {
+        List<OnnxValueInfo.Dimension> dims = new ArrayList<>();
+        dims.add(OnnxValueInfo.Dimension.symbolic(BATCH_SYMBOL));
+        for (int d : shape.dims()) {
+            dims.add(OnnxValueInfo.Dimension.fixed(d));
+        }
+        return new OnnxValueInfo(name, elemType, dims, denotation);
+    }
+
+    private static boolean hasEmbeddingConsumer(Model model, String value) {
+        for (Node n : model.consumers(value)) {
+            if (n.layer() instanceof Embedding) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** ONNX has one namespace for values and initializers; a node named like another's tensor would clash. */
+    private static void checkUniqueNames(Model model, List<OnnxTensor> initializers) {
+        Set<String> names = new HashSet<>(model.valueNames());
+        for (OnnxTensor t : initializers) {
+            if (!names.add(t.name())) {
+                throw new GanCompressException("model " + model.name() + ": tensor name '" + t.name()
+                        + "' is also used by another value; rename the node to export it to ONNX");
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.gancompress.onnx;
+
+import dev.gancompress.GanCompressException;
+import dev.gancompress.model.Input;
+import dev.gancompress.model.Model;
+import dev.gancompress.model.Node;
+import dev.gancompress.model.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata
+ * and bit-identical weights), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
+ * nodes, Flatten, initializers repeated as graph inputs, a fixed batch size). Anything else fails with a
+ * {@link GanCompressException} naming the file, the node and the operator.
+ *
+ * <p>Input kinds: an int64 [N] input is a class LABEL (its class count is the row count of the embedding table
+ * that consumes it); a float input is an IMAGE when its type denotation says so, a LATENT when it says TENSOR,
+ * and otherwise an IMAGE if it is [N, C, H, W] with H or W above 1.
+ */
+public final class OnnxImporter {
+    private OnnxImporter() {
+    }
+
+    public static Model read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new GanCompressException("ONNX file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new GanCompressException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
+        }
+        return fromBytes(bytes, file.toString());
+    }
+
+    /** @param sourceName the file name (or other origin) used in error messages */
+    public static Model fromBytes(byte[] bytes, String sourceName) {
+        return fromProto(parse(bytes, sourceName), sourceName);
+    }
+
+    /** Decodes and sanity-checks the protobuf, without mapping it to the IR. */
+    public static OnnxModelProto parse(byte[] bytes, String sourceName) {
+        if (bytes.length == 0) {
+            throw notOnnx(sourceName, "the file is empty");
+        }
+        OnnxModelProto proto;
+        try {
+            proto = ProtoReader.decode(bytes);
+        } catch (IOException e) {
+            throw notOnnx(sourceName, "the protobuf does not decode (" + e.getMessage() + ")");
+        }
+        if (proto.graph() == null) {
+            throw notOnnx(sourceName, "it has no graph (ModelProto.graph)");
+        }
+        if (proto.irVersion() <= 0) {
+            throw notOnnx(sourceName, "it has no ir_version");
+        }
+        if (proto.defaultOpsetVersion() < 0) {
+            throw notOnnx(sourceName, "it imports no default (ai.onnx) operator set");
+        }
+        return proto;
+    }
+
+    static Model fromProto(OnnxModelProto proto, String sourceName) {
+        return new GraphTranslation(proto, sourceName).toModel();
+    }
+
+    private static GanCompressException notOnnx(String sourceName, String what) {
+        return new GanCompressException("file " + sourceName + " is not an ONNX model: " + what);
+    }
+
+    /** The state of one import: constants, value aliases and shapes, as nodes are visited in order. */
+    private static final class GraphTranslation {
+        private final OnnxModelProto proto;
+        private final OnnxGraph graph;
+        private final String source;
+        private final Map<String, OnnxTensor> constants = new HashMap<>();
+        /** ONNX value name -> IR value name (differs for Identity outputs and renamed nodes). */
+        private final Map<String, String> irName = new HashMap<>();
+        private final Map<String, Shape> irShapes = new HashMap<>();
+        private final Set<String> usedNames = new HashSet<>();
+
+        GraphTranslation(OnnxModelProto proto, String source) {
+            this.proto = proto;
+            this.graph = proto.graph();
+            this.source = source;
+            for (OnnxTensor t : graph.initializers()) {
+                constants.put(t.name(), t);
+            }
+        }
+
+        Model toModel() {
+            List<Input> inputs = inputs();
+            OnnxLayerDecoder decoder = new OnnxLayerDecoder(constants, this::shapeOf, proto.defaultOpsetVersion());
+            List<Node> nodes = new ArrayList<>();
+            for (int index = 0; index < graph.nodes().size(); index++) {
+                OnnxNode node = graph.nodes().get(index);
+                Node translated = translate(node, index, decoder);
+                if (translated != null) {
+                    nodes.add(translated);
+                }
+            }
+            if (graph.outputs().size() != 1) {
+                throw new GanCompressException("file " + source + ": the graph has " + graph.outputs().size()
+                        + " outputs; gancompress models have exactly one");
+            }
+            String output = irName.get(graph.outputs().get(0).name());
+            if (output == null || !irShapes.containsKey(output)) {
+                throw new GanCompressException("file " + source + ": graph output '" + graph.outputs().get(0).name()
+                        + "' is not produced by any supported node");
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            proto.metadata().forEach((k, v) -> {
+                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX)) {
+                    metadata.put(k, v);
+                }
+            });
+            try {
+                return new Model(graph.name(), inputs, nodes, output, metadata);
+            } catch (IllegalArgumentException e) {
+                throw new GanCompressException("file " + source + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Node translate(OnnxNode node, int index, OnnxLayerDecoder decoder) {
+            if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
+                throw unsupportedOp(node, index, node.domain() + "::" + node.opType());
+            }
+            if (node.outputs().isEmpty()) {
+                throw nodeError(node, index, "it has no output");
+            }
+            String out = node.outputs().get(0);
+            switch (node.opType()) {
+                case "Identity" -> {
+                    if (constants.containsKey(node.input(0))) {
+                        constants.put(out, constants.get(node.input(0)));
+                    } else {
+                        irName.put(out, resolve(node, index, node.input(0)));
+                    }
+                    return null;
+                }
+                case "Constant" -> {
+                    constants.put(out, constantValue(node, index));
+                    return null;
+                }
+                default -> {
+                }
+            }
+            if (!OnnxLayerDecoder.supports(node.opType())) {
+                throw unsupportedOp(node, index, node.opType());
+            }
+            OnnxLayerDecoder.Decoded decoded;
+            try {
+                decoded = decoder.decode(node);
+            } catch (OnnxLayerDecoder.Unsupported | IllegalArgumentException | ArithmeticException e) {
+                throw nodeError(node, index, e.getMessage());
+            }
+            List<String> inputs = new ArrayList<>();
+            List<Shape> inputShapes = new ArrayList<>();
+            for (String v : decoded.dataInputs()) {
+                String ir = resolve(node, index, v);
+                inputs.add(ir);
+                inputShapes.add(irShapes.get(ir));
+            }
+            String name = uniqueName(node.name().isEmpty() ? out : node.name(), out);
+            try {
+                irShapes.put(name, decoded.layer().outputShape(inputShapes));
+            } catch (IllegalArgumentException e) {
+                throw nodeError(node, index, e.getMessage());
+            }
+            usedNames.add(name);
+            irName.put(out, name);
+            return new Node(name, decoded.layer(), inputs);
+        }
+
+        private List<Input> inputs() {
+            Map<String, Integer> labelClasses = labelClassesFromEmbeddings();
+            List<Input> inputs = new ArrayList<>();
+            for (OnnxValueInfo v : graph.inputs()) {
+                if (constants.containsKey(v.name())) {
+                    continue; // Older exporters list initializers among the graph inputs.
+                }
+                Input in = input(v, labelClasses);
+                inputs.add(in);
+                irName.put(in.name(), in.name());
+                irShapes.put(in.name(), in.shape());
+                usedNames.add(in.name());
+            }
+            return inputs;
+        }
+
+        private Input input(OnnxValueInfo v, Map<String, Integer> labelClasses) {
+            String where = "file " + source + ": graph input '" + v.name() + "'";
+            if (v.dims().isEmpty()) {
+                throw new GanCompressException(where + " has no shape; expected [N, ...] with fixed sample sizes");
+            }
+            int[] sample = new int[v.dims().size() - 1];
+            for (int i = 1; i < v.dims().size(); i++) {
+                OnnxValueInfo.Dimension d = v.dims().get(i);
+                if (d.isSymbolic() || d.value() < 1 || d.value() > Integer.MAX_VALUE) {
+                    throw new GanCompressException(where + " has dimension " + i + " = " + d
+                            + "; gancompress needs fixed sample sizes (only the batch may be symbolic)");
+                }
+                sample[i - 1] = (int) d.value();
+            }
+            if (v.elemType() == OnnxTensor.INT64) {
+                if (sample.length != 0) {
+                    throw new GanCompressException(where + " is int64 with shape " + v.dims()
+                            + "; a class label input must be [N]");
+                }
+                Integer classes = labelClasses.get(v.name());
+                if (classes == null) {
+                    String meta = proto.metadata().get(OnnxExporter.NUM_CLASSES_PREFIX + v.name());
+                    if (meta == null) {
+                        throw new GanCompressException(where + " is a class label, but no Gather of an embedding "
+                                + "table reads it and metadata '" + OnnxExporter.NUM_CLASSES_PREFIX + v.name()
+                                + "' is absent, so its number of classes is unknown");
+                    }
+                    try {
+                        classes = Integer.parseInt(meta);
+                    } catch (NumberFormatException e) {
+                        throw new GanCompressException(where + ": metadata '" + OnnxExporter.NUM_CLASSES_PREFIX
+                                + v.name() + "' = '" + meta + "' is not an integer");
+                    }
+                }
+                return new Input(v.name(), Input.Kind.LABEL, Shape.of(), classes);
+            }
+            if (v.elemType() != OnnxTensor.FLOAT) {
+                throw new GanCompressException(where + " is " + OnnxTensor.typeName(v.elemType())
+                        + "; expected float32 (latent or image) or int64 (class label)");
+            }
+            if (sample.length == 0) {
+                throw new GanCompressException(where + " is a float per-sample scalar; expected [N, F] or [N, C, H, W]");
+            }
+            boolean image = v.denotation().equals("IMAGE")
+                    || (v.denotation().isEmpty() && sample.length == 3 && (sample[1] > 1 || sample[2] > 1));
+            return new Input(v.name(), image ? Input.Kind.IMAGE : Input.Kind.LATENT, new Shape(sample), 0);
+        }
+
+        /** The class count of each label input, as the row count of the embedding table gathered with it. */
+        private Map<String, Integer> labelClassesFromEmbeddings() {
+            Map<String, Integer> classes = new HashMap<>();
+            for (OnnxNode n : graph.nodes()) {
+                if (n.opType().equals("Gather") && n.inputs().size() == 2) {
+                    OnnxTensor table = constants.get(n.input(0));
+                    if (table != null && table.rank() == 2) {
+                        classes.putIfAbsent(n.input(1), Math.toIntExact(table.dims()[0]));
+                    }
+                }
+            }
+            return classes;
+        }
+
+        private OnnxTensor constantValue(OnnxNode node, int index) {
+            OnnxAttribute value = node.attribute("value");
+            if (value != null && value.t() != null) {
+                return value.t();
+            }
+            OnnxAttribute ints = node.attribute("value_ints");
+            if (ints != null) {
+                return OnnxTensor.ofLongs(node.outputs().get(0), new long[] {ints.ints().length}, ints.ints());
+            }
+            OnnxAttribute floats = node.attribute("value_floats");
+            if (floats != null) {
+                return new OnnxTensor(node.outputs().get(0), OnnxTensor.FLOAT, new long[] {floats.floats().length},
+                        floats.floats(), null);
+            }
+            throw nodeError(node, index, "only Constant nodes with a tensor, value_ints or value_floats are supported");
+        }
+
+        private Shape shapeOf(String onnxValue) {
+            String ir = irName.get(onnxValue);
+            return ir == null ? null : irShapes.get(ir);
+        }
+
+        private String resolve(OnnxNode node, int index, String onnxValue) {
+            String ir = irName.get(onnxValue);
+            if (ir == null) {
+                throw nodeError(node, index, "it reads '" + onnxValue
+                        + "', which is not a graph input or an earlier node's output");
+            }
+            return ir;
+        }
+
+        /** The ONNX node name when free, else its output name, else a numbered variant. */
+        private String uniqueName(String preferred, String fallback) {
+            if (!usedNames.contains(preferred)) {
+                return preferred;
+            }
+            if (!usedNames.contains(fallback)) {
+                return fallback;
+            }
+            for (int k = 1; ; k++) {
+                String candidate = fallback + "_" + k;
+                if (!usedNames.contains(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+
+        private GanCompressException unsupportedOp(OnnxNode node, int index, String op) {
+            return new GanCompressException("file " + source + ": node " + describe(node, index) + " uses op '" + op
+                    + "', which gancompress cannot import; supported ops: "
+                    + String.join(", ", OnnxLayerDecoder.OPS) + " (plus Identity and Constant)");
+        }
+
+        private GanCompressException nodeError(OnnxNode node, int index, String why) {
+            return new GanCompressException("file " + source + ": node " + describe(node, index) + " (op "
+                    + node.opType() + "): " + why);
+        }
+
+        private static String describe(OnnxNode node, int index) {
+            if (!node.name().isEmpty()) {
+                return "'" + node.name() + "'";
+            }
+            return "#" + index + (node.outputs().isEmpty() ? "" : " (output '" + node.outputs().get(0) + "')");
+        }
+    }
+}

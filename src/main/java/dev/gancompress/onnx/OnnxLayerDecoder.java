@@ -1,0 +1,397 @@
+package dev.gancompress.onnx;
+
+import dev.gancompress.model.Activation;
+import dev.gancompress.model.Add;
+import dev.gancompress.model.BatchNorm2d;
+import dev.gancompress.model.Concat;
+import dev.gancompress.model.Conv2d;
+import dev.gancompress.model.ConvTranspose2d;
+import dev.gancompress.model.Embedding;
+import dev.gancompress.model.InstanceNorm2d;
+import dev.gancompress.model.Kernel2d;
+import dev.gancompress.model.Layer;
+import dev.gancompress.model.Linear;
+import dev.gancompress.model.Reshape;
+import dev.gancompress.model.Shape;
+import dev.gancompress.model.Upsample;
+import dev.gancompress.model.Weights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Maps one ONNX operator to an IR layer: the inverse of {@link OnnxExporter}, plus the equivalent forms other
+ * exporters write (Flatten, Gemm with transB = 0, Conv without bias, half-pixel nearest Resize). A form with
+ * no IR equivalent (grouped or dilated convolution, asymmetric padding, ...) is rejected with the reason;
+ * {@link Unsupported} carries it and the importer adds file and node.
+ */
+final class OnnxLayerDecoder {
+    /** A layer and the ONNX values it reads as data (the others are its constant tensors). */
+    record Decoded(Layer layer, List<String> dataInputs) {
+    }
+
+    /** The operator is recognised but this use of it has no IR equivalent. */
+    static final class Unsupported extends RuntimeException {
+        Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    static final List<String> OPS = List.of("Gemm", "Conv", "ConvTranspose", "BatchNormalization",
+            "InstanceNormalization", "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Resize",
+            "Gather", "Add", "Concat");
+
+    private final Map<String, OnnxTensor> constants;
+    private final Function<String, Shape> shapes;
+    private final long opset;
+
+    /**
+     * @param constants initializers and Constant-node outputs by value name
+     * @param shapes    per-sample shape of a data value by ONNX name, null if unknown
+     */
+    OnnxLayerDecoder(Map<String, OnnxTensor> constants, Function<String, Shape> shapes, long opset) {
+        this.constants = constants;
+        this.shapes = shapes;
+        this.opset = opset;
+    }
+
+    static boolean supports(String opType) {
+        return OPS.contains(opType);
+    }
+
+    Decoded decode(OnnxNode node) {
+        String x = node.input(0);
+        return switch (node.opType()) {
+            case "Gemm" -> new Decoded(gemm(node), List.of(x));
+            case "Conv" -> new Decoded(conv(node), List.of(x));
+            case "ConvTranspose" -> new Decoded(convTranspose(node), List.of(x));
+            case "BatchNormalization" -> new Decoded(batchNorm(node), List.of(x));
+            case "InstanceNormalization" -> new Decoded(new InstanceNorm2d(vector(node, 1).dim(0),
+                    floatAttr(node, "epsilon", 1e-5f), vector(node, 1), vector(node, 2)), List.of(x));
+            case "Relu" -> new Decoded(Activation.relu(), List.of(x));
+            case "LeakyRelu" -> new Decoded(Activation.leakyRelu(floatAttr(node, "alpha", 0.01f)), List.of(x));
+            case "Tanh" -> new Decoded(Activation.tanh(), List.of(x));
+            case "Sigmoid" -> new Decoded(Activation.sigmoid(), List.of(x));
+            case "Reshape" -> new Decoded(reshape(node), List.of(x));
+            case "Flatten" -> new Decoded(flatten(node), List.of(x));
+            case "Resize" -> new Decoded(resize(node), List.of(x));
+            case "Gather" -> gather(node);
+            case "Add" -> new Decoded(new Add(), List.of(x, dataInput(node, 1)));
+            case "Concat" -> concat(node);
+            default -> throw new IllegalStateException("not a supported op: " + node.opType());
+        };
+    }
+
+    private Linear gemm(OnnxNode node) {
+        requireInt(node, "transA", 0, 0);
+        if (floatAttr(node, "alpha", 1f) != 1f || (!node.input(2).isEmpty() && floatAttr(node, "beta", 1f) != 1f)) {
+            throw new Unsupported("alpha and beta must be 1 (a plain linear layer)");
+        }
+        OnnxTensor b = constant(node, 1);
+        requireRank(b, 2);
+        Weights w = weights(b);
+        if (intAttr(node, "transB", 0) == 0) {
+            w = transpose(w); // B is [in, out]; the IR stores [out, in] as PyTorch's nn.Linear.
+        }
+        int out = w.dim(0);
+        Weights bias = null;
+        if (!node.input(2).isEmpty()) {
+            OnnxTensor c = constant(node, 2);
+            if (c.floats() == null || c.floats().length != out || c.rank() < 1 || c.dims()[c.rank() - 1] != out) {
+                throw new Unsupported("bias C must hold " + out + " values in its last axis, got shape "
+                        + Arrays.toString(c.dims()));
+            }
+            bias = new Weights(new int[] {out}, c.floats().clone());
+        }
+        return new Linear(w.dim(1), out, w, bias);
+    }
+
+    private Conv2d conv(OnnxNode node) {
+        Weights w = weights(requireRank(constant(node, 1), 4));
+        Kernel2d kernel = kernel(node, w);
+        return new Conv2d(w.dim(1), w.dim(0), kernel, w, optionalVector(node, 2));
+    }
+
+    private ConvTranspose2d convTranspose(OnnxNode node) {
+        if (node.attribute("output_shape") != null) {
+            throw new Unsupported("output_shape is not supported; give pads and output_padding instead");
+        }
+        Weights w = weights(requireRank(constant(node, 1), 4));
+        Kernel2d kernel = kernel(node, w);
+        long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
+        if (outPad.length != 2) {
+            throw new Unsupported("output_padding must have 2 values, got " + Arrays.toString(outPad));
+        }
+        return new ConvTranspose2d(w.dim(0), w.dim(1), kernel, (int) outPad[0], (int) outPad[1], w,
+                optionalVector(node, 2));
+    }
+
+    /** Kernel geometry from Conv/ConvTranspose attributes; only symmetric explicit padding maps to the IR. */
+    private static Kernel2d kernel(OnnxNode node, Weights w) {
+        requireInt(node, "group", 1, 1);
+        long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
+        if (!Arrays.equals(dilations, new long[] {1, 1})) {
+            throw new Unsupported("dilations must be [1, 1], got " + Arrays.toString(dilations));
+        }
+        OnnxAttribute autoPad = node.attribute("auto_pad");
+        String autoPadMode = autoPad == null ? "NOTSET" : autoPad.s();
+        if (!autoPadMode.equals("NOTSET") && !autoPadMode.equals("VALID")) {
+            throw new Unsupported("auto_pad " + autoPadMode + " is not supported; give explicit pads");
+        }
+        long[] shape = intsAttr(node, "kernel_shape", new long[] {w.dim(2), w.dim(3)});
+        if (shape.length != 2 || shape[0] != w.dim(2) || shape[1] != w.dim(3)) {
+            throw new Unsupported("kernel_shape " + Arrays.toString(shape) + " disagrees with weight "
+                    + Arrays.toString(w.shape()));
+        }
+        long[] strides = intsAttr(node, "strides", new long[] {1, 1});
+        long[] pads = intsAttr(node, "pads", new long[] {0, 0, 0, 0});
+        if (strides.length != 2 || pads.length != 4) {
+            throw new Unsupported("only 2-D convolutions are supported (strides " + Arrays.toString(strides)
+                    + ", pads " + Arrays.toString(pads) + ")");
+        }
+        if (pads[0] != pads[2] || pads[1] != pads[3]) {
+            throw new Unsupported("pads " + Arrays.toString(pads) + " are asymmetric; only [p, q, p, q] is supported");
+        }
+        return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1]);
+    }
+
+    private BatchNorm2d batchNorm(OnnxNode node) {
+        requireInt(node, "training_mode", 0, 0);
+        Weights gamma = vector(node, 1);
+        float onnxMomentum = floatAttr(node, "momentum", 0.9f);
+        return new BatchNorm2d(gamma.dim(0), floatAttr(node, "epsilon", 1e-5f),
+                MomentumConvention.fromOnnx(onnxMomentum), gamma, vector(node, 2), vector(node, 3), vector(node, 4));
+    }
+
+    /** ONNX shape [batch, d1, ...]: 0 copies the input's axis, -1 is inferred; the first entry is the batch. */
+    private Reshape reshape(OnnxNode node) {
+        requireInt(node, "allowzero", 0, 0);
+        OnnxTensor t = constant(node, 1);
+        if (t.longs() == null || t.rank() != 1 || t.longs().length < 1) {
+            throw new Unsupported("the shape input must be a 1-D int64 tensor");
+        }
+        long[] spec = t.longs();
+        Shape in = dataShape(node, 0);
+        int[] target = new int[spec.length - 1];
+        int inferred = -1;
+        long known = 1;
+        for (int i = 1; i < spec.length; i++) {
+            long v = spec[i];
+            if (v == 0) {
+                if (i - 1 >= in.rank()) {
+                    throw new Unsupported("shape " + Arrays.toString(spec) + " copies an axis the input " + in
+                            + " lacks");
+                }
+                v = in.dim(i - 1);
+            } else if (v == -1) {
+                if (inferred >= 0) {
+                    throw new Unsupported("shape " + Arrays.toString(spec) + " has two -1 entries");
+                }
+                inferred = i - 1;
+                continue;
+            } else if (v < 0) {
+                throw new Unsupported("shape " + Arrays.toString(spec) + " has a negative entry");
+            }
+            target[i - 1] = Math.toIntExact(v);
+            known *= v;
+        }
+        if (inferred >= 0) {
+            if (known == 0 || in.size() % known != 0) {
+                throw new Unsupported("cannot infer -1 in " + Arrays.toString(spec) + " for input " + in);
+            }
+            target[inferred] = Math.toIntExact(in.size() / known);
+        }
+        if (spec[0] != 0 && spec[0] != -1 && inferred >= 0) {
+            throw new Unsupported("shape " + Arrays.toString(spec) + " fixes the batch and infers another axis");
+        }
+        return new Reshape(new Shape(target));
+    }
+
+    private Reshape flatten(OnnxNode node) {
+        requireInt(node, "axis", 1, 1);
+        return new Reshape(Shape.of(dataShape(node, 0).size()));
+    }
+
+    /**
+     * Nearest upsampling by an integer factor s. Source index floor(x / s) is what "asymmetric" + "floor" computes,
+     * and also what the half-pixel modes compute with any rounding: for x = k s + r the source coordinate is
+     * k + (r + 0.5) / s - 0.5, strictly within 0.5 of k, so no tie arises.
+     */
+    private Upsample resize(OnnxNode node) {
+        String mode = stringAttr(node, "mode", "nearest");
+        if (!mode.equals("nearest")) {
+            throw new Unsupported("mode " + mode + " is not supported; only nearest");
+        }
+        if (intAttr(node, "antialias", 0) != 0) {
+            throw new Unsupported("antialias is not supported");
+        }
+        String coords = stringAttr(node, "coordinate_transformation_mode", opset >= 11 ? "half_pixel" : "asymmetric");
+        String rounding = stringAttr(node, "nearest_mode", "round_prefer_floor");
+        boolean floorOfScaled = coords.equals("asymmetric") && (rounding.equals("floor") || opset < 11);
+        boolean halfPixel = coords.equals("half_pixel") || coords.equals("pytorch_half_pixel");
+        if (!floorOfScaled && !halfPixel) {
+            throw new Unsupported("coordinate_transformation_mode " + coords + " with nearest_mode " + rounding
+                    + " is not floor(x / scale); use asymmetric + floor");
+        }
+        Shape in = dataShape(node, 0);
+        if (!in.isImage()) {
+            throw new Unsupported("Resize expects an image [N, C, H, W], got " + in);
+        }
+        int scalesIndex = opset >= 11 ? 2 : 1;
+        double sh;
+        double sw;
+        OnnxTensor scales = node.input(scalesIndex).isEmpty() ? null : constant(node, scalesIndex);
+        // An empty scales tensor means "use sizes" (what PyTorch writes for size-based upsampling).
+        if (scales != null && (scales.floats() == null || scales.floats().length > 0)) {
+            float[] s = scales.floats();
+            if (s == null || s.length != 4 || s[0] != 1f || s[1] != 1f) {
+                throw new Unsupported("scales must be float32 [1, 1, s, s], got "
+                        + (s == null ? OnnxTensor.typeName(scales.dataType()) : Arrays.toString(s)));
+            }
+            sh = s[2];
+            sw = s[3];
+        } else if (opset >= 11 && !node.input(3).isEmpty()) {
+            long[] sizes = constant(node, 3).longs();
+            if (sizes == null || sizes.length != 4 || sizes[1] != in.channels()) {
+                throw new Unsupported("sizes must be int64 [N, C, H, W]");
+            }
+            sh = (double) sizes[2] / in.height();
+            sw = (double) sizes[3] / in.width();
+        } else {
+            throw new Unsupported("Resize needs constant scales or sizes");
+        }
+        if (sh != sw || sh < 1 || sh != Math.rint(sh)) {
+            throw new Unsupported("only equal integer scales are supported, got " + sh + " x " + sw);
+        }
+        return new Upsample((int) sh);
+    }
+
+    private Decoded gather(OnnxNode node) {
+        requireInt(node, "axis", 0, 0);
+        OnnxTensor table = constantOrNull(node.input(0));
+        if (table == null) {
+            throw new Unsupported("only a lookup in a constant table (an embedding) is supported");
+        }
+        Weights w = weights(requireRank(table, 2));
+        return new Decoded(new Embedding(w.dim(0), w.dim(1), w), List.of(dataInput(node, 1)));
+    }
+
+    private Decoded concat(OnnxNode node) {
+        OnnxAttribute axisAttr = node.attribute("axis");
+        if (axisAttr == null) {
+            throw new Unsupported("axis is required");
+        }
+        long axis = axisAttr.i();
+        if (axis < 0) {
+            axis += dataShape(node, 0).rank() + 1;
+        }
+        if (axis != 1) {
+            throw new Unsupported("only concatenation along axis 1 (channels or features) is supported, got axis "
+                    + axisAttr.i());
+        }
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            inputs.add(dataInput(node, i));
+        }
+        return new Decoded(new Concat(), inputs);
+    }
+
+    private String dataInput(OnnxNode node, int index) {
+        String name = node.input(index);
+        if (name.isEmpty()) {
+            throw new Unsupported("input " + index + " is missing");
+        }
+        if (constants.containsKey(name)) {
+            throw new Unsupported("input " + index + " ('" + name + "') is a constant tensor; gancompress supports "
+                    + node.opType() + " of computed values only");
+        }
+        return name;
+    }
+
+    private Shape dataShape(OnnxNode node, int index) {
+        Shape s = shapes.apply(node.input(index));
+        if (s == null) {
+            throw new Unsupported("input '" + node.input(index) + "' is not a graph input or an earlier node's output");
+        }
+        return s;
+    }
+
+    private OnnxTensor constantOrNull(String name) {
+        return constants.get(name);
+    }
+
+    private OnnxTensor constant(OnnxNode node, int index) {
+        String name = node.input(index);
+        OnnxTensor t = constants.get(name);
+        if (t == null) {
+            throw new Unsupported("input " + index + " ('" + name + "') must be an initializer or a Constant");
+        }
+        return t;
+    }
+
+    private Weights vector(OnnxNode node, int index) {
+        return weights(requireRank(constant(node, index), 1));
+    }
+
+    private Weights optionalVector(OnnxNode node, int index) {
+        return node.input(index).isEmpty() ? null : vector(node, index);
+    }
+
+    private static Weights weights(OnnxTensor t) {
+        if (t.dataType() != OnnxTensor.FLOAT) {
+            throw new Unsupported("tensor '" + t.name() + "' is " + OnnxTensor.typeName(t.dataType())
+                    + "; expected float32");
+        }
+        return new Weights(t.intDims(), t.floats().clone());
+    }
+
+    private static OnnxTensor requireRank(OnnxTensor t, int rank) {
+        if (t.rank() != rank) {
+            throw new Unsupported("tensor '" + t.name() + "' has shape " + Arrays.toString(t.dims()) + "; expected rank "
+                    + rank);
+        }
+        return t;
+    }
+
+    private static Weights transpose(Weights w) {
+        int rows = w.dim(0);
+        int cols = w.dim(1);
+        float[] src = w.data();
+        float[] dst = new float[src.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[r * cols + c];
+            }
+        }
+        return new Weights(new int[] {cols, rows}, dst);
+    }
+
+    private static float floatAttr(OnnxNode node, String name, float fallback) {
+        OnnxAttribute a = node.attribute(name);
+        return a == null ? fallback : a.f();
+    }
+
+    private static long intAttr(OnnxNode node, String name, long fallback) {
+        OnnxAttribute a = node.attribute(name);
+        return a == null ? fallback : a.i();
+    }
+
+    private static String stringAttr(OnnxNode node, String name, String fallback) {
+        OnnxAttribute a = node.attribute(name);
+        return a == null ? fallback : a.s();
+    }
+
+    private static long[] intsAttr(OnnxNode node, String name, long[] fallback) {
+        OnnxAttribute a = node.attribute(name);
+        return a == null ? fallback : a.ints();
+    }
+
+    private static void requireInt(OnnxNode node, String name, long fallback, long required) {
+        long v = intAttr(node, name, fallback);
+        if (v != required) {
+            throw new Unsupported(name + " = " + v + " is not supported; expected " + required);
+        }
+    }
+}

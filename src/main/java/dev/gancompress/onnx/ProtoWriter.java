@@ -1,0 +1,171 @@
+package dev.gancompress.onnx;
+
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * Encodes {@link OnnxModelProto} as protobuf wire bytes. Each nested message is encoded to its own byte array
+ * first and then written as a length-delimited field, which costs a copy per nesting level but keeps every
+ * message writer independent of size precomputation. Weights go to raw_data as little-endian float32,
+ * the layout onnx.proto prescribes and ONNX Runtime maps directly.
+ */
+final class ProtoWriter {
+    private ProtoWriter() {
+    }
+
+    private interface Body {
+        void writeTo(CodedOutputStream out) throws IOException;
+    }
+
+    static byte[] encode(OnnxModelProto model) {
+        return message(out -> {
+            out.writeInt64(OnnxFieldNumbers.Model.IR_VERSION, model.irVersion());
+            out.writeString(OnnxFieldNumbers.Model.PRODUCER_NAME, model.producerName());
+            out.writeString(OnnxFieldNumbers.Model.PRODUCER_VERSION, model.producerVersion());
+            out.writeByteArray(OnnxFieldNumbers.Model.GRAPH, graph(model.graph()));
+            for (OnnxModelProto.OpsetId id : model.opsets()) {
+                out.writeByteArray(OnnxFieldNumbers.Model.OPSET_IMPORT, message(o -> {
+                    o.writeString(OnnxFieldNumbers.OpsetId.DOMAIN, id.domain());
+                    o.writeInt64(OnnxFieldNumbers.OpsetId.VERSION, id.version());
+                }));
+            }
+            for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+                out.writeByteArray(OnnxFieldNumbers.Model.METADATA_PROPS, message(o -> {
+                    o.writeString(OnnxFieldNumbers.Entry.KEY, e.getKey());
+                    o.writeString(OnnxFieldNumbers.Entry.VALUE, e.getValue());
+                }));
+            }
+        });
+    }
+
+    private static byte[] graph(OnnxGraph graph) {
+        return message(out -> {
+            for (OnnxNode node : graph.nodes()) {
+                out.writeByteArray(OnnxFieldNumbers.Graph.NODE, node(node));
+            }
+            out.writeString(OnnxFieldNumbers.Graph.NAME, graph.name());
+            for (OnnxTensor t : graph.initializers()) {
+                out.writeByteArray(OnnxFieldNumbers.Graph.INITIALIZER, tensor(t));
+            }
+            for (OnnxValueInfo v : graph.inputs()) {
+                out.writeByteArray(OnnxFieldNumbers.Graph.INPUT, valueInfo(v));
+            }
+            for (OnnxValueInfo v : graph.outputs()) {
+                out.writeByteArray(OnnxFieldNumbers.Graph.OUTPUT, valueInfo(v));
+            }
+        });
+    }
+
+    private static byte[] node(OnnxNode node) {
+        return message(out -> {
+            for (String in : node.inputs()) {
+                out.writeString(OnnxFieldNumbers.Node.INPUT, in);
+            }
+            for (String o : node.outputs()) {
+                out.writeString(OnnxFieldNumbers.Node.OUTPUT, o);
+            }
+            out.writeString(OnnxFieldNumbers.Node.NAME, node.name());
+            out.writeString(OnnxFieldNumbers.Node.OP_TYPE, node.opType());
+            for (OnnxAttribute a : node.attributes()) {
+                out.writeByteArray(OnnxFieldNumbers.Node.ATTRIBUTE, attribute(a));
+            }
+            if (!node.domain().isEmpty()) {
+                out.writeString(OnnxFieldNumbers.Node.DOMAIN, node.domain());
+            }
+        });
+    }
+
+    private static byte[] attribute(OnnxAttribute a) {
+        return message(out -> {
+            out.writeString(OnnxFieldNumbers.Attribute.NAME, a.name());
+            switch (a.type()) {
+                case OnnxAttribute.FLOAT -> out.writeFloat(OnnxFieldNumbers.Attribute.F, a.f());
+                case OnnxAttribute.INT -> out.writeInt64(OnnxFieldNumbers.Attribute.I, a.i());
+                case OnnxAttribute.STRING -> out.writeString(OnnxFieldNumbers.Attribute.S, a.s());
+                case OnnxAttribute.TENSOR -> out.writeByteArray(OnnxFieldNumbers.Attribute.T, tensor(a.t()));
+                case OnnxAttribute.FLOATS -> {
+                    for (float f : a.floats()) {
+                        out.writeFloat(OnnxFieldNumbers.Attribute.FLOATS, f);
+                    }
+                }
+                case OnnxAttribute.INTS -> {
+                    for (long i : a.ints()) {
+                        out.writeInt64(OnnxFieldNumbers.Attribute.INTS, i);
+                    }
+                }
+                default -> throw new IllegalArgumentException("cannot write attribute '" + a.name() + "' of type "
+                        + a.type());
+            }
+            out.writeEnum(OnnxFieldNumbers.Attribute.TYPE, a.type());
+        });
+    }
+
+    private static byte[] tensor(OnnxTensor t) {
+        return message(out -> {
+            // dims is a proto2 repeated int64 without [packed = true]: one tag per value.
+            for (long d : t.dims()) {
+                out.writeInt64(OnnxFieldNumbers.Tensor.DIMS, d);
+            }
+            out.writeInt32(OnnxFieldNumbers.Tensor.DATA_TYPE, t.dataType());
+            out.writeString(OnnxFieldNumbers.Tensor.NAME, t.name());
+            out.writeByteArray(OnnxFieldNumbers.Tensor.RAW_DATA, rawData(t));
+        });
+    }
+
+    private static byte[] rawData(OnnxTensor t) {
+        if (t.dataType() == OnnxTensor.FLOAT) {
+            ByteBuffer buf = ByteBuffer.allocate(4 * t.floats().length).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(t.floats());
+            return buf.array();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asLongBuffer().put(t.longs());
+        return buf.array();
+    }
+
+    private static byte[] valueInfo(OnnxValueInfo v) {
+        byte[] shape = message(out -> {
+            for (OnnxValueInfo.Dimension d : v.dims()) {
+                out.writeByteArray(OnnxFieldNumbers.Shape.DIM, message(o -> {
+                    if (d.isSymbolic()) {
+                        o.writeString(OnnxFieldNumbers.Shape.DIM_PARAM, d.param());
+                    } else {
+                        o.writeInt64(OnnxFieldNumbers.Shape.DIM_VALUE, d.value());
+                    }
+                }));
+            }
+        });
+        byte[] tensorType = message(out -> {
+            out.writeInt32(OnnxFieldNumbers.TensorType.ELEM_TYPE, v.elemType());
+            out.writeByteArray(OnnxFieldNumbers.TensorType.SHAPE, shape);
+        });
+        byte[] type = message(out -> {
+            out.writeByteArray(OnnxFieldNumbers.Type.TENSOR_TYPE, tensorType);
+            if (!v.denotation().isEmpty()) {
+                out.writeString(OnnxFieldNumbers.Type.DENOTATION, v.denotation());
+            }
+        });
+        return message(out -> {
+            out.writeString(OnnxFieldNumbers.ValueInfo.NAME, v.name());
+            out.writeByteArray(OnnxFieldNumbers.ValueInfo.TYPE, type);
+        });
+    }
+
+    private static byte[] message(Body body) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+            body.writeTo(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail; this only wraps the checked signature.
+            throw new UncheckedIOException(e);
+        }
+    }
+}
