@@ -46,6 +46,8 @@ public final class Network {
     private float[][] values;
     private float[][] grads;
     private boolean lastTraining;
+    private long[] forwardNanos;
+    private long[] backwardNanos;
     private boolean forwardDone;
 
     public Network(Model model) {
@@ -183,7 +185,11 @@ public final class Network {
             Layout.toInternal(inputs.get(in.name()).data(), in.shape(), n, values[v]);
         }
         for (int k = 0; k < kernels.length; k++) {
+            long t0 = forwardNanos == null ? 0 : System.nanoTime();
             kernels[k].forward(gather(values, kernelInputs[k]), values[kernelOutput[k]], n, training);
+            if (forwardNanos != null) {
+                forwardNanos[k] += System.nanoTime() - t0;
+            }
         }
         lastTraining = training;
         forwardDone = true;
@@ -253,8 +259,12 @@ public final class Network {
             }
         }
         for (int k = kernels.length - 1; k >= 0; k--) {
+            long t0 = backwardNanos == null ? 0 : System.nanoTime();
             kernels[k].backward(gather(values, kernelInputs[k]), values[kernelOutput[k]], grads[kernelOutput[k]],
                     gather(grads, kernelInputs[k]), batch, paramGrads);
+            if (backwardNanos != null) {
+                backwardNanos[k] += System.nanoTime() - t0;
+            }
         }
     }
 
@@ -280,6 +290,24 @@ public final class Network {
         float[] out = new float[s.size() * batch];
         Layout.toPublic(values[v], s, batch, out);
         return new Tensor(batchShape(s, batch), out);
+    }
+
+    /** Starts (or restarts) per-node timing of forward and backward passes. */
+    public void startProfiling() {
+        forwardNanos = new long[kernels.length];
+        backwardNanos = new long[kernels.length];
+    }
+
+    /** Per-node milliseconds since {@link #startProfiling()}: [forward, backward] by node name. */
+    public Map<String, double[]> profile() {
+        Map<String, double[]> map = new java.util.LinkedHashMap<>();
+        if (forwardNanos == null) {
+            return map;
+        }
+        for (int k = 0; k < kernels.length; k++) {
+            map.put(model.nodes().get(k).name(), new double[] {forwardNanos[k] / 1e6, backwardNanos[k] / 1e6});
+        }
+        return map;
     }
 
     public boolean lastForwardWasTraining() {

@@ -1,0 +1,63 @@
+package dev.gancompress.cli;
+
+import dev.gancompress.GanCompressException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The gancompress command line. Bad input (a {@link GanCompressException} or a picocli parameter error) prints
+ * one line and exits 2; any other failure prints one line and exits 1; a stack trace only with --debug.
+ */
+@Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
+        description = "Compress CNN GAN generators and measure what each technique costs in quality.",
+        subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
+                BenchEngineCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static volatile String invocation = "gancompress";
+
+    /** The command line of this process, recorded as provenance in every file it writes. */
+    static String invocation() {
+        return invocation;
+    }
+
+    public static int execute(String... args) {
+        invocation = "gancompress " + String.join(" ", args);
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (debug) {
+                ex.printStackTrace();
+            }
+            Throwable cause = ex;
+            while (cause != null && !(cause instanceof GanCompressException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                commandLine.getErr().println("error: " + cause.getMessage());
+                return ExitCode.BAD_INPUT.code();
+            }
+            commandLine.getErr().println("error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            return ExitCode.FAILURE.code();
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("see: gancompress " + ex.getCommandLine().getCommandName()
+                    + " --help");
+            return ExitCode.BAD_INPUT.code();
+        });
+        return cli.execute(rest);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

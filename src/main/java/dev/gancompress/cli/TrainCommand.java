@@ -1,0 +1,127 @@
+package dev.gancompress.cli;
+
+import dev.gancompress.GanCompressException;
+import dev.gancompress.data.Datasets;
+import dev.gancompress.data.ImageDataset;
+import dev.gancompress.model.Architectures;
+import dev.gancompress.runtime.GeneratorSampler;
+import dev.gancompress.report.ImageGrid;
+import dev.gancompress.train.GanLoss;
+import dev.gancompress.train.GanTrainer;
+import dev.gancompress.train.LossCurveCsv;
+import dev.gancompress.train.ProgressBarHook;
+import dev.gancompress.train.TrainingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a GAN (generator + discriminator) on the engine; checkpoints every epoch, --resume "
+                + "continues a killed run. Writes generator.onnx, discriminator.onnx, losses.csv and samples.png.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--arch", defaultValue = "dcgan", description = "Architecture: dcgan or cdcgan (default ${DEFAULT-VALUE}).")
+    String architecture;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, an IDX images file, or a folder of PNG/JPEG images (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--data-dir", description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
+    Path dataDir;
+
+    @Option(names = "--image-size", defaultValue = "28", description = "28 or 32 (default ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--width", defaultValue = "48", description = "Generator base width (default ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--d-width", defaultValue = "48", description = "Discriminator base width (default ${DEFAULT-VALUE}).")
+    int discriminatorWidth;
+
+    @Option(names = "--latent", defaultValue = "100", description = "Latent dimension (default ${DEFAULT-VALUE}).")
+    int latentDim;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr-g", defaultValue = "2e-4") double lrG;
+
+    @Option(names = "--lr-d", defaultValue = "2e-4") double lrD;
+
+    @Option(names = "--beta1", defaultValue = "0.5") double beta1;
+
+    @Option(names = "--loss", defaultValue = "NON_SATURATING",
+            description = "NON_SATURATING or HINGE (default ${DEFAULT-VALUE}).")
+    GanLoss loss;
+
+    @Option(names = "--seed", defaultValue = "1") long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "200",
+            description = "Also checkpoint every N steps inside an epoch, 0 for epoch ends only (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps (0: no limit).")
+    long maxSteps;
+
+    @Option(names = "--out", required = true, description = "Run directory (checkpoints, logs, models).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the run directory's last checkpoint.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingConfig config = new TrainingConfig(epochs, batchSize, lrG, lrD, beta1, 0.999, loss, seed,
+                checkpointEvery, maxSteps);
+        ImageDataset dataset = Datasets.open(data, dataDir, 1, imageSize, imageSize, Datasets.Fit.PAD);
+        if (dataset.channels() != 1 && dataset.channels() != 3) {
+            throw new GanCompressException("dataset " + data + " has " + dataset.channels() + " channels");
+        }
+        int classes = dataset.numClasses();
+        if (architecture.startsWith("c") && classes < 2) {
+            throw new GanCompressException("architecture " + architecture + " needs a labelled dataset; "
+                    + dataset.description() + " has no labels");
+        }
+        Architectures.Pair pair = Architectures.create(architecture, new Architectures.Options(imageSize,
+                dataset.channels(), width, discriminatorWidth, latentDim, classes));
+        if (resume && !Files.exists(out.resolve(GanTrainer.CHECKPOINT_FILE))) {
+            System.out.println("no checkpoint in " + out + ": starting a new run");
+        }
+        Files.createDirectories(out);
+        GanTrainer trainer = new GanTrainer(config)
+                .addHook(new ProgressBarHook("train " + architecture))
+                .addHook(new LossCurveCsv(out.resolve("losses.csv")));
+        trainer.initialise(pair.generator(), pair.discriminator());
+        System.out.printf(Locale.ROOT, "training %s on %s: G %,d params %,d MACs/image, D %,d params %,d MACs/image%n",
+                architecture, dataset.description(), pair.generator().parameterCount(), pair.generator().macs(),
+                pair.discriminator().parameterCount(), pair.discriminator().macs());
+        GanTrainer.Result result = trainer.run(pair.generator(), pair.discriminator(), dataset, out, resume);
+        double macsPerImage = 3.0 * (pair.generator().macs() + 2.0 * pair.discriminator().macs())
+                + 2.0 * pair.discriminator().macs();
+        System.out.printf(Locale.ROOT, "%d steps this run in %.1f s: %.1f images/s, ~%.1f GFLOP/s in the training step%n",
+                result.stepsThisRun(), result.seconds(), result.imagesPerSecond(),
+                result.imagesPerSecond() * macsPerImage * 2 / 1e9);
+        if (!result.finished()) {
+            System.out.println("stopped at step " + result.steps() + " (--max-steps); continue with --resume");
+            return ExitCode.OK.code();
+        }
+        String command = Main.invocation();
+        ModelFiles.write(pair.generator().withName(architecture + "-generator"), out.resolve("generator.onnx"),
+                command, seed, dataset.contentHash());
+        ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
+                out.resolve("discriminator.onnx"), command, seed, dataset.contentHash());
+        GeneratorSampler sampler = new GeneratorSampler(pair.generator());
+        float[] images = sampler.generate(seed, 64, 64);
+        ImageGrid.write(images, 64, dataset.channels(), imageSize, imageSize, 8, 2, out.resolve("samples.png"));
+        System.out.println("wrote " + out.resolve("generator.onnx") + ", " + out.resolve("discriminator.onnx")
+                + ", " + out.resolve("samples.png") + ", " + out.resolve("losses.csv"));
+        return ExitCode.OK.code();
+    }
+}

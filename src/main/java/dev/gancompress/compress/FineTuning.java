@@ -1,0 +1,70 @@
+package dev.gancompress.compress;
+
+import dev.gancompress.GanCompressException;
+import dev.gancompress.data.ImageDataset;
+import dev.gancompress.model.Model;
+import dev.gancompress.train.GanLoss;
+import dev.gancompress.train.GanTrainer;
+import dev.gancompress.train.GeneratorLossTerm;
+import dev.gancompress.train.TrainingConfig;
+import dev.gancompress.train.TrainingHook;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Fine-tunes a compressed generator for a fixed number of steps with the adversarial loss against a copy of the
+ * teacher's discriminator (fine-tuned along, or frozen), plus whatever the technique's controller adds. Equal
+ * step budgets make techniques comparable. Resumable from {@code workDir}'s checkpoint.
+ */
+public final class FineTuning {
+    /** Validated fine-tuning settings. */
+    public record Settings(long steps, int batchSize, double generatorLearningRate,
+                           double discriminatorLearningRate, GanLoss loss, float adversarialWeight,
+                           boolean freezeDiscriminator, long seed, int checkpointEverySteps) {
+        public Settings {
+            if (steps < 0 || batchSize < 2 || !(generatorLearningRate > 0) || !(discriminatorLearningRate > 0)
+                    || adversarialWeight < 0 || checkpointEverySteps < 0) {
+                throw new GanCompressException("fine-tuning needs steps >= 0, batch >= 2, learning rates > 0, "
+                        + "adversarial weight >= 0, checkpoint interval >= 0");
+            }
+        }
+
+        public static Settings defaults(long steps, long seed) {
+            return new Settings(steps, 64, 2e-4, 2e-4, GanLoss.NON_SATURATING, 1f, false, seed, 200);
+        }
+    }
+
+    private FineTuning() {
+    }
+
+    public static GanTrainer.Result run(Model generator, Model discriminator, ImageDataset data, Settings s,
+                                        FineTuneController controller, List<TrainingHook> extraHooks, Path workDir,
+                                        boolean resume) {
+        if (s.steps() == 0) {
+            return new GanTrainer.Result(0, 0, 0, 0, true);
+        }
+        if (discriminator == null) {
+            throw new GanCompressException("fine-tuning needs the teacher's discriminator (--teacher-d)");
+        }
+        int perEpoch = data.size() / s.batchSize();
+        if (perEpoch < 1) {
+            throw new GanCompressException("dataset " + data.description() + " is smaller than one batch");
+        }
+        int epochs = (int) Math.min(Integer.MAX_VALUE, (s.steps() + perEpoch - 1) / perEpoch);
+        TrainingConfig config = new TrainingConfig(epochs, s.batchSize(), s.generatorLearningRate(),
+                s.discriminatorLearningRate(), 0.5, 0.999, s.loss(), s.seed(), s.checkpointEverySteps(), s.steps());
+        GanTrainer trainer = new GanTrainer(config).freezeDiscriminator(s.freezeDiscriminator())
+                .adversarialWeight(s.adversarialWeight());
+        for (GeneratorLossTerm term : controller.lossTerms()) {
+            trainer.addGeneratorTerm(term);
+        }
+        for (TrainingHook hook : controller.hooks()) {
+            trainer.addHook(hook);
+        }
+        for (TrainingHook hook : extraHooks) {
+            trainer.addHook(hook);
+        }
+        return trainer.run(generator, discriminator, data, workDir, resume);
+    }
+}
