@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
-                BenchEngineCommand.class, CommandLine.HelpCommand.class})
+                BenchEngineCommand.class, TrainEvaluatorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,10 +29,16 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with error messages going to {@code err} (tests capture them). */
+    public static int execute(java.io.PrintWriter err, String... args) {
         invocation = "gancompress " + String.join(" ", args);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new Main());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (debug) {
                 ex.printStackTrace();

@@ -80,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfig config = new TrainingConfig(epochs, batchSize, lrG, lrD, beta1, 0.999, loss, seed,
                 checkpointEvery, maxSteps);
+        Architectures.requireKnown(architecture);
         ImageDataset dataset = Datasets.open(data, dataDir, 1, imageSize, imageSize, Datasets.Fit.PAD);
         if (dataset.channels() != 1 && dataset.channels() != 3) {
             throw new GanCompressException("dataset " + data + " has " + dataset.channels() + " channels");

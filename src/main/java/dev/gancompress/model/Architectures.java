@@ -39,12 +39,16 @@ public final class Architectures {
         }
     }
 
-    public static synchronized Pair create(String name, Options options) {
-        Function<Options, Pair> f = REGISTRY.get(name);
-        if (f == null) {
+    /** Fails, listing the known names, unless {@code name} is registered. */
+    public static synchronized void requireKnown(String name) {
+        if (!REGISTRY.containsKey(name)) {
             throw new GanCompressException("unknown architecture '" + name + "'; known: " + String.join(", ",
                     REGISTRY.keySet()));
         }
-        return f.apply(options);
+    }
+
+    public static synchronized Pair create(String name, Options options) {
+        requireKnown(name);
+        return REGISTRY.get(name).apply(options);
     }
 }

@@ -1,0 +1,152 @@
+package dev.gancompress.cli;
+
+import dev.gancompress.model.Dcgan;
+import dev.gancompress.model.DcganSpec;
+import dev.gancompress.model.Model;
+import dev.gancompress.onnx.OnnxExporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every bad input named by the training issue gets exit code 2, one line naming the file and the expectation,
+ * no stack trace, and no output file.
+ */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintWriter err = new PrintWriter(bytes, true, StandardCharsets.UTF_8);
+        int code = Main.execute(err, args);
+        err.flush();
+        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertBadInput(Run r, String... fragments) {
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(r.err()).startsWith("error: ");
+        for (String f : fragments) {
+            assertThat(r.err()).contains(f);
+        }
+        assertThat(r.err()).doesNotContain("\tat dev.").doesNotContain("Exception:");
+    }
+
+    private static byte[] idxImages(int magic, int n, int h, int w, int pixelBytes) {
+        ByteBuffer b = ByteBuffer.allocate(16 + pixelBytes);
+        b.putInt(magic).putInt(n).putInt(h).putInt(w);
+        return b.array();
+    }
+
+    private Path gz(String name, byte[] raw) throws IOException {
+        Path p = dir.resolve(name);
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(p))) {
+            out.write(raw);
+        }
+        return p;
+    }
+
+    private void assertNoOutputs(Path out) throws IOException {
+        if (Files.exists(out)) {
+            try (var files = Files.list(out)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".onnx") || f.toString().endsWith(".png")))
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void wrongIdxMagic() throws IOException {
+        Path images = gz("bad-images-idx3-ubyte.gz", idxImages(0x00000801, 2, 28, 28, 2 * 784));
+        Path out = dir.resolve("run");
+        assertBadInput(run("train", "--data", images.toString(), "--out", out.toString(), "--epochs", "1"),
+                images.toString(), "magic");
+        assertNoOutputs(out);
+    }
+
+    @Test
+    void truncatedIdxFile() throws IOException {
+        Path images = gz("short-images-idx3-ubyte.gz", idxImages(0x00000803, 100, 28, 28, 784));
+        Path out = dir.resolve("run");
+        assertBadInput(run("train", "--data", images.toString(), "--out", out.toString()), images.toString(),
+                "expected");
+        assertNoOutputs(out);
+    }
+
+    @Test
+    void missingDatasetFile() {
+        Path images = dir.resolve("absent-images-idx3-ubyte.gz");
+        assertBadInput(run("train", "--data", images.toString(), "--out", dir.resolve("run").toString()),
+                images.toString());
+    }
+
+    @Test
+    void imagesOfTheWrongSize() throws IOException {
+        Path images = gz("big-images-idx3-ubyte.gz", idxImages(0x00000803, 2, 40, 40, 2 * 1600));
+        assertBadInput(run("train", "--data", images.toString(), "--out", dir.resolve("run").toString()),
+                images.toString(), "40x40", "28x28");
+    }
+
+    @Test
+    void unknownArchitecture() {
+        Path out = dir.resolve("run");
+        assertBadInput(run("train", "--arch", "stylegan9", "--out", out.toString()),
+                "unknown architecture 'stylegan9'", "known: dcgan, cdcgan");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void corruptAndNonOnnxModelFiles() throws IOException {
+        Path text = dir.resolve("notes.onnx");
+        Files.writeString(text, "this is not a model\n");
+        assertBadInput(run("info", text.toString()), text.toString(), "not an ONNX model");
+
+        Model g = Dcgan.generator(new DcganSpec(8, 1, 28, 4, 4, 0, 0));
+        byte[] valid = OnnxExporter.toBytes(g, Map.of());
+        Path truncated = dir.resolve("truncated.onnx");
+        Files.write(truncated, java.util.Arrays.copyOf(valid, valid.length / 2));
+        Path grid = dir.resolve("grid.png");
+        assertBadInput(run("sample", "--model", truncated.toString(), "--out", grid.toString()),
+                truncated.toString());
+        assertThat(grid).doesNotExist();
+
+        Path missing = dir.resolve("missing.onnx");
+        assertBadInput(run("info", missing.toString()), missing.toString());
+    }
+
+    @Test
+    void unsupportedOnnxOperator() throws IOException {
+        Model g = Dcgan.generator(new DcganSpec(8, 1, 28, 4, 4, 0, 0));
+        byte[] bytes = OnnxExporter.toBytes(g, Map.of());
+        // swap the op type "Tanh" for "Celu" (same length, so the protobuf framing stays valid)
+        String latin = new String(bytes, StandardCharsets.ISO_8859_1);
+        assertThat(latin).contains("Tanh");
+        Path file = dir.resolve("celu.onnx");
+        Files.write(file, latin.replace("Tanh", "Celu").getBytes(StandardCharsets.ISO_8859_1));
+        Path grid = dir.resolve("grid.png");
+        assertBadInput(run("sample", "--model", file.toString(), "--out", grid.toString()), file.toString(),
+                "Celu", "supported ops");
+        assertThat(grid).doesNotExist();
+    }
+
+    @Test
+    void badOptionValues() {
+        assertBadInput(run("train", "--epochs", "0", "--data", "x", "--out", dir.resolve("r").toString()));
+        assertBadInput(run("sample", "--model"), "--model");
+    }
+}
