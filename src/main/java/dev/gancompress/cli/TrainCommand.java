@@ -98,7 +98,15 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         GanTrainer trainer = new GanTrainer(config)
                 .addHook(new ProgressBarHook("train " + architecture))
-                .addHook(new LossCurveCsv(out.resolve("losses.csv")));
+                .addHook(new LossCurveCsv(out.resolve("losses.csv")))
+                .addHook(new dev.gancompress.train.TrainingHook() {
+                    @Override
+                    public void onEpochEnd(int epoch, long step) {
+                        // a grid per epoch shows how the samples evolve, and whether training collapsed
+                        writeSamples(pair.generator(), dataset.channels(),
+                                out.resolve(String.format(Locale.ROOT, "samples-epoch%03d.png", epoch + 1)));
+                    }
+                });
         trainer.initialise(pair.generator(), pair.discriminator());
         System.out.printf(Locale.ROOT, "training %s on %s: G %,d params %,d MACs/image, D %,d params %,d MACs/image%n",
                 architecture, dataset.description(), pair.generator().parameterCount(), pair.generator().macs(),
@@ -118,11 +126,15 @@ final class TrainCommand implements Callable<Integer> {
                 command, seed, dataset.contentHash());
         ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
                 out.resolve("discriminator.onnx"), command, seed, dataset.contentHash());
-        GeneratorSampler sampler = new GeneratorSampler(pair.generator());
-        float[] images = sampler.generate(seed, 64, 64);
-        ImageGrid.write(images, 64, dataset.channels(), imageSize, imageSize, 8, 2, out.resolve("samples.png"));
+        writeSamples(pair.generator(), dataset.channels(), out.resolve("samples.png"));
         System.out.println("wrote " + out.resolve("generator.onnx") + ", " + out.resolve("discriminator.onnx")
                 + ", " + out.resolve("samples.png") + ", " + out.resolve("losses.csv"));
         return ExitCode.OK.code();
+    }
+
+    private void writeSamples(dev.gancompress.model.Model generator, int channels, Path file) {
+        GeneratorSampler sampler = new GeneratorSampler(generator);
+        float[] images = sampler.generate(seed, 64, 64);
+        ImageGrid.write(images, 64, channels, imageSize, imageSize, sampler.numClasses() > 0 ? 10 : 8, 2, file);
     }
 }
