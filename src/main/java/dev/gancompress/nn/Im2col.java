@@ -44,10 +44,14 @@ final class Im2col {
                             }
                             java.util.Arrays.fill(col, dst + ow1, dst + colW, 0f);
                         } else {
-                            for (int ow = 0; ow < colW; ow++) {
-                                int iw = ow * k.strideW() - k.padW() + kj;
-                                col[dst + ow] = iw >= 0 && iw < imgW ? img[src + iw] : 0f;
+                            int sw = k.strideW();
+                            int ow0 = firstValid(k.padW() - kj, sw, colW);
+                            int ow1 = endValid(imgW - 1 + k.padW() - kj, sw, colW);
+                            java.util.Arrays.fill(col, dst, dst + ow0, 0f);
+                            for (int ow = ow0, iw = ow0 * sw - k.padW() + kj; ow < ow1; ow++, iw += sw) {
+                                col[dst + ow] = img[src + iw];
                             }
+                            java.util.Arrays.fill(col, dst + Math.max(ow0, ow1), dst + colW, 0f);
                         }
                     }
                 }
@@ -76,11 +80,11 @@ final class Im2col {
                                 }
                                 int src = colBase + oh * colW;
                                 int dst = imgBase + ih * imgW;
-                                for (int ow = 0; ow < colW; ow++) {
-                                    int iw = ow * k.strideW() - k.padW() + kj;
-                                    if (iw >= 0 && iw < imgW) {
-                                        img[dst + iw] += col[src + ow];
-                                    }
+                                int sw = k.strideW();
+                                int ow1 = endValid(imgW - 1 + k.padW() - kj, sw, colW);
+                                for (int ow = firstValid(k.padW() - kj, sw, colW), iw = ow * sw - k.padW() + kj;
+                                     ow < ow1; ow++, iw += sw) {
+                                    img[dst + iw] += col[src + ow];
                                 }
                             }
                         }
@@ -88,5 +92,21 @@ final class Im2col {
                 }
             }
         });
+    }
+
+    /** The first window position ow with ow * stride >= offset (clamped to [0, limit]). */
+    private static int firstValid(int offset, int stride, int limit) {
+        if (offset <= 0) {
+            return 0;
+        }
+        return Math.min(limit, (offset + stride - 1) / stride);
+    }
+
+    /** One past the last window position ow with ow * stride <= last (clamped to [0, limit]). */
+    private static int endValid(int last, int stride, int limit) {
+        if (last < 0) {
+            return 0;
+        }
+        return Math.min(limit, last / stride + 1);
     }
 }

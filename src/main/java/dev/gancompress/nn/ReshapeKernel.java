@@ -21,12 +21,34 @@ final class ReshapeKernel implements Kernel {
             System.arraycopy(in[0], 0, out, 0, out.length);
             return;
         }
-        float[] x = in[0];
-        int size = from.size();
+        permute(in[0], from, out, to, batch, false);
+    }
+
+    /**
+     * dst[to-layout] (+)= src[from-layout], one sample at a time through a contiguous per-sample buffer: gather
+     * the sample's [D][R] runs, then scatter them in the other grouping. No divisions per element.
+     */
+    private static void permute(float[] src, Shape srcShape, float[] dst, Shape dstShape, int batch, boolean add) {
+        int size = srcShape.size();
+        int srcD = srcShape.rank() == 0 ? 1 : srcShape.dim(0);
+        int srcR = size / srcD;
+        int dstD = dstShape.dim(0);
+        int dstR = size / dstD;
         Parallel.forRange(batch, 1, (n0, n1) -> {
+            float[] sample = new float[size];
             for (int n = n0; n < n1; n++) {
-                for (int e = 0; e < size; e++) {
-                    out[Layout.index(to, batch, n, e)] = x[Layout.index(from, batch, n, e)];
+                for (int d = 0; d < srcD; d++) {
+                    System.arraycopy(src, (d * batch + n) * srcR, sample, d * srcR, srcR);
+                }
+                for (int d = 0; d < dstD; d++) {
+                    int o = (d * batch + n) * dstR;
+                    if (add) {
+                        for (int r = 0; r < dstR; r++) {
+                            dst[o + r] += sample[d * dstR + r];
+                        }
+                    } else {
+                        System.arraycopy(sample, d * dstR, dst, o, dstR);
+                    }
                 }
             }
         });
@@ -44,13 +66,6 @@ final class ReshapeKernel implements Kernel {
             }
             return;
         }
-        int size = from.size();
-        Parallel.forRange(batch, 1, (n0, n1) -> {
-            for (int n = n0; n < n1; n++) {
-                for (int e = 0; e < size; e++) {
-                    dx[Layout.index(from, batch, n, e)] += gradOut[Layout.index(to, batch, n, e)];
-                }
-            }
-        });
+        permute(gradOut, to, dx, from, batch, true);
     }
 }
