@@ -1,0 +1,96 @@
+package dev.gancompress.compress.distill;
+
+import dev.gancompress.GanCompressException;
+import dev.gancompress.model.Model;
+import dev.gancompress.model.Shape;
+import dev.gancompress.nn.Network;
+import dev.gancompress.nn.Tensor;
+import dev.gancompress.train.GeneratorLossTerm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Intermediate feature matching (GAN Compression, Li et al. 2020, eq. 3): for each named layer,
+ * mean((adapter(student feature) - teacher feature)^2), the adapters being learnable 1x1 convolutions from the
+ * student's channels to the teacher's. The logged loss is the mean over layers; the gradient reaches the student
+ * through the trainer's {@code extraGrads} at each layer's value, and the adapters step after the student.
+ */
+public final class FeatureDistillation implements GeneratorLossTerm {
+    public static final String NAME = "kd_feature";
+    /** The post-activation outputs of the DCGAN generator's blocks. */
+    public static final List<String> DCGAN_LAYERS = List.of("fc_act", "up1_act", "up2_act");
+
+    private final TeacherForward teacher;
+    private final List<FeatureAdapter> adapters = new ArrayList<>();
+    private final float weight;
+
+    FeatureDistillation(TeacherForward teacher, Model student, List<String> layers, float weight,
+                        double adapterLearningRate, long seed) {
+        if (!(weight > 0) || !Float.isFinite(weight)) {
+            throw new GanCompressException("feature distillation weight must be a finite number > 0, got " + weight);
+        }
+        this.teacher = teacher;
+        this.weight = weight;
+        checkLayers(teacher.model(), student, layers);
+        long s = seed;
+        for (String layer : layers) {
+            adapters.add(new FeatureAdapter(layer, student.shape(layer), teacher.model().shape(layer),
+                    adapterLearningRate, s++));
+        }
+    }
+
+    /** Checks before training that both models have every layer, with matching spatial sizes. */
+    static void checkLayers(Model teacher, Model student, List<String> layers) {
+        if (layers.isEmpty()) {
+            throw new GanCompressException("feature distillation needs at least one layer name");
+        }
+        for (String layer : layers) {
+            for (Model m : List.of(teacher, student)) {
+                if (!m.shapes().containsKey(layer) || m.inputs().stream().anyMatch(i -> i.name().equals(layer))) {
+                    throw new GanCompressException("feature distillation layer '" + layer + "' is not a node of "
+                            + (m == teacher ? "the teacher " : "the student ") + m.name() + "; its nodes: "
+                            + String.join(", ", m.nodes().stream().map(n -> n.name()).toList()));
+                }
+            }
+            Shape s = student.shape(layer);
+            Shape t = teacher.shape(layer);
+            if (s.rank() != t.rank() || (s.rank() == 3 && (s.height() != t.height() || s.width() != t.width()))) {
+                throw new GanCompressException("feature distillation layer '" + layer + "': student value " + s
+                        + " and teacher value " + t + " differ in more than the channel count");
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public double apply(Network generator, Map<String, Tensor> inputs, Tensor output, float[] outputGrad,
+                        Map<String, float[]> extraGrads, long step) {
+        teacher.run(generator.model(), inputs, step);
+        double total = 0;
+        float perLayer = weight / adapters.size();
+        for (FeatureAdapter a : adapters) {
+            Tensor s = generator.value(a.layer());
+            float[] grad = extraGrads.computeIfAbsent(a.layer(), k -> new float[s.data().length]);
+            total += a.match(s, teacher.value(a.layer()), perLayer, grad);
+        }
+        return total / adapters.size();
+    }
+
+    @Override
+    public void afterStep(long step) {
+        for (FeatureAdapter a : adapters) {
+            a.step();
+        }
+    }
+
+    /** The adapters' models by layer (live weights), for inspection. */
+    public List<Model> adapterModels() {
+        return adapters.stream().map(FeatureAdapter::model).toList();
+    }
+}
