@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
-                BenchEngineCommand.class, CommandLine.HelpCommand.class})
+                BenchEngineCommand.class, CompressCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -14,5 +14,17 @@ final class Builtins {
             return;
         }
         done = true;
+        CompressionRegistry.register(dev.gancompress.compress.prune.MagnitudePruning.NAME,
+                dev.gancompress.compress.prune.MagnitudePruning.Config.class,
+                dev.gancompress.compress.prune.MagnitudePruning::new);
+        CompressionRegistry.register(dev.gancompress.compress.prune.ChannelPruning.NAME,
+                dev.gancompress.compress.prune.ChannelPruning.Config.class,
+                dev.gancompress.compress.prune.ChannelPruning::new);
+        CompressionRegistry.register(dev.gancompress.compress.prune.NetworkSlimming.NAME,
+                dev.gancompress.compress.prune.NetworkSlimming.Config.class,
+                dev.gancompress.compress.prune.NetworkSlimming::new);
+        CompressionRegistry.register(dev.gancompress.compress.distill.Distillation.NAME,
+                dev.gancompress.compress.distill.DistillationConfig.class,
+                dev.gancompress.compress.distill.Distillation::new);
     }
 }

@@ -1,0 +1,128 @@
+package dev.gancompress.compress.prune;
+
+import dev.gancompress.data.ByteImageDataset;
+import dev.gancompress.data.ImageDataset;
+import dev.gancompress.model.Activation;
+import dev.gancompress.model.Add;
+import dev.gancompress.model.BatchNorm2d;
+import dev.gancompress.model.Concat;
+import dev.gancompress.model.Conv2d;
+import dev.gancompress.model.ConvTranspose2d;
+import dev.gancompress.model.Input;
+import dev.gancompress.model.InstanceNorm2d;
+import dev.gancompress.model.Kernel2d;
+import dev.gancompress.model.Linear;
+import dev.gancompress.model.Model;
+import dev.gancompress.model.Node;
+import dev.gancompress.model.Reshape;
+import dev.gancompress.model.Shape;
+import dev.gancompress.model.Upsample;
+import dev.gancompress.model.WeightSlot;
+import dev.gancompress.nn.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/** Tiny models and data for the pruning tests. */
+final class PruneFixtures {
+    private PruneFixtures() {
+    }
+
+    /**
+     * Every tensor random, running statistics included, so evaluation-mode batch normalisation is not the identity
+     * and a wrong channel mapping anywhere shows in the output.
+     */
+    static Model randomize(Model model, long seed) {
+        Random rnd = new Random(seed);
+        for (Node n : model.nodes()) {
+            boolean norm = n.layer() instanceof BatchNorm2d || n.layer() instanceof InstanceNorm2d;
+            for (WeightSlot slot : n.layer().weights()) {
+                float[] d = slot.weights().data();
+                int fanIn = slot.weights().rank() >= 2 ? d.length / slot.weights().dim(0) : 1;
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = switch (slot.role()) {
+                        case "running_var" -> 0.5f + rnd.nextFloat();
+                        case "running_mean" -> (float) (0.3 * rnd.nextGaussian());
+                        case "weight" -> norm ? (float) (1 + 0.3 * rnd.nextGaussian())
+                                : (float) (rnd.nextGaussian() / Math.sqrt(fanIn));
+                        default -> (float) (0.2 * rnd.nextGaussian());
+                    };
+                }
+            }
+        }
+        return model;
+    }
+
+    /**
+     * A generator with a residual block and a concat skip: fc -> [8, 4, 4] -> BN -> ReLU = s; a = ReLU(BN(conv(s)));
+     * b = ReLU(BN(conv(a))); r = a + b (a and b must keep the same channels); u = Upsample(concat(r, s)) (the
+     * consumer reads s at offset 6); ConvT -> InstanceNorm -> LeakyReLU; to_image -> Tanh.
+     */
+    static Model residualConcat(long seed) {
+        Kernel2d k3 = Kernel2d.square(3, 1, 1);
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.of("fc", Linear.create(6, 8 * 16, true), "z"));
+        nodes.add(Node.of("fc_reshape", new Reshape(Shape.of(8, 4, 4)), "fc"));
+        nodes.add(Node.of("fc_bn", BatchNorm2d.create(8), "fc_reshape"));
+        nodes.add(Node.of("fc_act", Activation.relu(), "fc_bn"));
+        nodes.add(Node.of("a", Conv2d.create(8, 6, k3, false), "fc_act"));
+        nodes.add(Node.of("a_bn", BatchNorm2d.create(6), "a"));
+        nodes.add(Node.of("a_act", Activation.relu(), "a_bn"));
+        nodes.add(Node.of("b", Conv2d.create(6, 6, k3, true), "a_act"));
+        nodes.add(Node.of("b_bn", BatchNorm2d.create(6), "b"));
+        nodes.add(Node.of("b_act", Activation.relu(), "b_bn"));
+        nodes.add(Node.of("res", new Add(), "a_act", "b_act"));
+        nodes.add(Node.of("skip", new Concat(), "res", "fc_act"));
+        nodes.add(Node.of("up", new Upsample(2), "skip"));
+        nodes.add(Node.of("c", ConvTranspose2d.create(14, 5, Kernel2d.square(4, 2, 1), 0, true), "up"));
+        nodes.add(Node.of("c_norm", InstanceNorm2d.create(5), "c"));
+        nodes.add(Node.of("c_act", Activation.leakyRelu(0.2f), "c_norm"));
+        nodes.add(Node.of("to_image", Conv2d.create(5, 1, k3, true), "c_act"));
+        nodes.add(Node.of("output", Activation.tanh(), "to_image"));
+        Model m = new Model("residual-concat", List.of(Input.latent("z", 6)), nodes, "output", Map.of());
+        return randomize(m, seed);
+    }
+
+    static Map<String, Tensor> inputs(Model model, int batch, long seed) {
+        Random rnd = new Random(seed);
+        Map<String, Tensor> map = new HashMap<>();
+        for (Input in : model.inputs()) {
+            int[] shape = new int[in.shape().rank() + 1];
+            shape[0] = batch;
+            System.arraycopy(in.shape().dims(), 0, shape, 1, in.shape().rank());
+            Tensor t = Tensor.zeros(shape);
+            for (int i = 0; i < t.data().length; i++) {
+                t.data()[i] = in.kind() == Input.Kind.LABEL ? rnd.nextInt(in.numClasses()) : (float) rnd.nextGaussian();
+            }
+            map.put(in.name(), t);
+        }
+        return map;
+    }
+
+    /** Gaussian blobs at class-dependent places: 28x28, one channel. */
+    static ImageDataset blobs(int n, int classes) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        byte[] pixels = new byte[n * 28 * 28];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+            int cx = 6 + 7 * labels[i] + rnd.nextInt(3);
+            int cy = 8 + rnd.nextInt(10);
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                    pixels[i * 784 + y * 28 + x] = (byte) Math.round(255 * Math.exp(-r2 / 12));
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add("class" + c);
+        }
+        return new ByteImageDataset(pixels, labels, 1, 28, 28, names, "blobs");
+    }
+}
