@@ -193,4 +193,32 @@ class GanTrainerTest {
         Files.writeString(ck, "hello");
         assertThatThrownBy(() -> Checkpoint.read(ck)).hasMessageContaining("not a gancompress checkpoint");
     }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
+    void aLongerRunDoesNotGrowTheHeap(@TempDir Path dir) {
+        GanTrainer trainer = new GanTrainer(config(50).withMaxSteps(150));
+        Model[] gd = fresh(trainer, TINY_CONDITIONAL);
+        long[] used = new long[2];
+        trainer.addHook(new TrainingHook() {
+            @Override
+            public void onStep(StepResult r) {
+                if (r.step() == 30) {
+                    used[0] = usedHeapAfterGc();
+                } else if (r.step() == 150) {
+                    used[1] = usedHeapAfterGc();
+                }
+            }
+        });
+        trainer.run(gd[0], gd[1], blobs(48, 3), dir, false);
+        // buffers are allocated at the first step and reused: 120 more steps retain (almost) nothing
+        assertThat(used[1] - used[0]).isLessThan(2L << 20);
+    }
 }
