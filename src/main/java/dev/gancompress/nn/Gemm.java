@@ -81,9 +81,13 @@ public final class Gemm {
         }
         int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + NR - 1) / NR;
-        // Split the dimension whose tiles divide more evenly among the threads; columns on a tie, because
-        // each thread then packs the (usually smaller) A and streams its own part of B.
-        if (imbalance(colTiles, threads) <= imbalance(rowTiles, threads)) {
+        // Split the dimension whose tiles divide more evenly among the threads. When both divide about as
+        // evenly, split the longer side: every thread packs all of the other operand (A when splitting
+        // columns, B when splitting rows), so that operand should be the smaller one.
+        double byColumns = imbalance(colTiles, threads);
+        double byRows = imbalance(rowTiles, threads);
+        boolean splitColumns = Math.abs(byColumns - byRows) < 0.02 ? m <= n : byColumns < byRows;
+        if (splitColumns) {
             Parallel.forRange(colTiles, 1, (s, e) -> block(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, accumulate, 0, m, s * NR, Math.min(n, e * NR)));
         } else {
@@ -105,9 +109,10 @@ public final class Gemm {
     }
 
     /**
-     * C[i0..i1) x [j0..j1) on the calling thread. B micro-panels are packed just before their first use, so a
-     * freshly packed panel is still in L1 when the kernel reads it: for small m (few row blocks) that hides
-     * most of the packing, since each panel is then used only once or twice.
+     * C[i0..i1) x [j0..j1) on the calling thread. B is packed NQ columns at a time just before the first A
+     * block uses them, so the kernel reads freshly packed panels from L2 rather than a 3 MiB panel from L3.
+     * This matters when m is small (the im2col shapes have m = 64..128): there each B panel is used by only
+     * one A block and packing is a large share of the work.
      */
     private static void block(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -72,20 +72,38 @@ final class GemmKernel {
             a += MR;
             b += NR;
         }
-        store(c, co, c00, c01, add);
-        store(c, co + ldc, c10, c11, add);
-        store(c, co + 2 * ldc, c20, c21, add);
-        store(c, co + 3 * ldc, c30, c31, add);
-        store(c, co + 4 * ldc, c40, c41, add);
-        store(c, co + 5 * ldc, c50, c51, add);
-    }
-
-    private static void store(float[] c, int at, FloatVector v0, FloatVector v1, boolean add) {
+        // Stores are written out rather than factored into a helper: a vector passed to a method that C2
+        // declines to inline gets boxed, which turns into an allocation per tile.
+        int r1 = co + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
         if (add) {
-            v0 = FloatVector.fromArray(SPECIES, c, at).add(v0);
-            v1 = FloatVector.fromArray(SPECIES, c, at + LANES).add(v1);
+            c00 = c00.add(FloatVector.fromArray(s, c, co));
+            c01 = c01.add(FloatVector.fromArray(s, c, co + LANES));
+            c10 = c10.add(FloatVector.fromArray(s, c, r1));
+            c11 = c11.add(FloatVector.fromArray(s, c, r1 + LANES));
+            c20 = c20.add(FloatVector.fromArray(s, c, r2));
+            c21 = c21.add(FloatVector.fromArray(s, c, r2 + LANES));
+            c30 = c30.add(FloatVector.fromArray(s, c, r3));
+            c31 = c31.add(FloatVector.fromArray(s, c, r3 + LANES));
+            c40 = c40.add(FloatVector.fromArray(s, c, r4));
+            c41 = c41.add(FloatVector.fromArray(s, c, r4 + LANES));
+            c50 = c50.add(FloatVector.fromArray(s, c, r5));
+            c51 = c51.add(FloatVector.fromArray(s, c, r5 + LANES));
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + LANES);
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + LANES);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + LANES);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + LANES);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + LANES);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + LANES);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + LANES);
     }
 }
