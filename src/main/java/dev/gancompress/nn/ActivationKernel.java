@@ -1,10 +1,15 @@
 package dev.gancompress.nn;
 
 import dev.gancompress.model.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /** Element-wise nonlinearities; tanh and sigmoid differentiate through their output, ReLUs through the input. */
 final class ActivationKernel implements Kernel {
     private static final int GRAIN = 4096;
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private final Activation.Function function;
     private final float alpha;
 
@@ -18,14 +23,16 @@ final class ActivationKernel implements Kernel {
         float[] x = in[0];
         Parallel.forRange(x.length, GRAIN, (s, e) -> {
             switch (function) {
-                case RELU -> {
-                    for (int i = s; i < e; i++) {
-                        out[i] = Math.max(x[i], 0f);
+                case RELU, LEAKY_RELU -> {
+                    // the piecewise-linear ones are memory-bound: vectorised, branch-free
+                    float slope = function == Activation.Function.RELU ? 0f : alpha;
+                    int i = s;
+                    for (int end = s + SPECIES.loopBound(e - s); i < end; i += SPECIES.length()) {
+                        FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                        v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0f)).intoArray(out, i);
                     }
-                }
-                case LEAKY_RELU -> {
-                    for (int i = s; i < e; i++) {
-                        out[i] = x[i] > 0f ? x[i] : alpha * x[i];
+                    for (; i < e; i++) {
+                        out[i] = x[i] > 0f ? x[i] : slope * x[i];
                     }
                 }
                 case TANH -> {
@@ -51,16 +58,17 @@ final class ActivationKernel implements Kernel {
         float[] x = in[0];
         Parallel.forRange(x.length, GRAIN, (s, e) -> {
             switch (function) {
-                case RELU -> {
-                    for (int i = s; i < e; i++) {
-                        if (x[i] > 0f) {
-                            dx[i] += gradOut[i];
-                        }
+                case RELU, LEAKY_RELU -> {
+                    float slope = function == Activation.Function.RELU ? 0f : alpha;
+                    int i = s;
+                    for (int end = s + SPECIES.loopBound(e - s); i < end; i += SPECIES.length()) {
+                        FloatVector g = FloatVector.fromArray(SPECIES, gradOut, i);
+                        VectorMask<Float> negative = FloatVector.fromArray(SPECIES, x, i)
+                                .compare(VectorOperators.LE, 0f);
+                        FloatVector.fromArray(SPECIES, dx, i).add(g.blend(g.mul(slope), negative)).intoArray(dx, i);
                     }
-                }
-                case LEAKY_RELU -> {
-                    for (int i = s; i < e; i++) {
-                        dx[i] += x[i] > 0f ? gradOut[i] : alpha * gradOut[i];
+                    for (; i < e; i++) {
+                        dx[i] += x[i] > 0f ? gradOut[i] : slope * gradOut[i];
                     }
                 }
                 case TANH -> {

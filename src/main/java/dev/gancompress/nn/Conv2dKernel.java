@@ -15,6 +15,7 @@ final class Conv2dKernel implements Kernel {
     private final float[] weightGrad;
     private final float[] biasGrad;
     private final boolean pointwise;
+    private final boolean direct;
     private float[] col;
     private float[] colGrad;
 
@@ -27,6 +28,7 @@ final class Conv2dKernel implements Kernel {
         Kernel2d k = layer.kernel();
         this.pointwise = k.kh() == 1 && k.kw() == 1 && k.strideH() == 1 && k.strideW() == 1
                 && k.padH() == 0 && k.padW() == 0;
+        this.direct = !pointwise && DirectConv2d.applies(layer.out(), k);
     }
 
     private int rows() {
@@ -35,7 +37,7 @@ final class Conv2dKernel implements Kernel {
 
     @Override
     public void resize(int batch) {
-        if (!pointwise) {
+        if (!pointwise && !direct) {
             col = new float[rows() * batch * outShape.height() * outShape.width()];
             colGrad = null;
         }
@@ -53,6 +55,14 @@ final class Conv2dKernel implements Kernel {
     @Override
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int cols = batch * outShape.height() * outShape.width();
+        if (direct) {
+            DirectConv2d.forward(in[0], layer.in(), batch, inShape.height(), inShape.width(), layer.weight().data(),
+                    layer.out(), layer.kernel(), outShape.height(), outShape.width(), out);
+            if (layer.bias() != null) {
+                ChannelOps.addBias(out, layer.bias().data(), layer.out(), cols);
+            }
+            return;
+        }
         float[] c = columns(in[0], batch);
         Gemm.gemm(false, false, layer.out(), cols, rows(), layer.weight().data(), 0, rows(), c, 0, cols,
                 out, 0, cols, false);
@@ -65,6 +75,15 @@ final class Conv2dKernel implements Kernel {
     public void backward(float[][] in, float[] out, float[] gradOut, float[][] gradIn, int batch, boolean paramGrads) {
         int cols = batch * outShape.height() * outShape.width();
         int rows = rows();
+        if (direct) {
+            DirectConv2d.backward(in[0], layer.in(), batch, inShape.height(), inShape.width(), layer.weight().data(),
+                    layer.out(), layer.kernel(), outShape.height(), outShape.width(), gradOut, gradIn[0],
+                    paramGrads ? weightGrad : null);
+            if (paramGrads && biasGrad != null) {
+                ChannelOps.accumulateRowSums(gradOut, layer.out(), cols, biasGrad);
+            }
+            return;
+        }
         if (paramGrads) {
             // the columns are still those of the forward pass (or the input itself when pointwise)
             float[] c = pointwise ? in[0] : col;

@@ -172,6 +172,11 @@ class GradientCheckTest {
                 Conv2d.create(2, 2, new Kernel2d(1, 3, 1, 2, 0, 2), false)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
         assertThat(check(single("conv-1x1", Shape.of(3, 4, 4), Conv2d.create(3, 2, Kernel2d.square(1, 1, 0), true)),
                 3, false, 1e-2, 0)).isLessThan(TOLERANCE);
+        // few output channels at stride 1 take the direct (no im2col) path
+        assertThat(check(single("conv-direct", Shape.of(3, 5, 6), Conv2d.create(3, 1, Kernel2d.square(3, 1, 1), true)),
+                2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+        assertThat(check(single("conv-direct-rect", Shape.of(2, 4, 5),
+                Conv2d.create(2, 3, new Kernel2d(2, 3, 1, 1, 1, 2), false)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
     }
 
     @Test
