@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
-                BenchEngineCommand.class, CompressCommand.class,
+                BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -26,4 +26,12 @@ public interface Compression {
     default FineTuneController controller(Model compressed, CompressionContext context) {
         return FineTuneController.NONE;
     }
+
+    /**
+     * The fine-tuning settings this technique wants, derived from the recipe's (e.g. distillation sets the
+     * adversarial weight and freezes the discriminator). The default keeps them.
+     */
+    default FineTuning.Settings fineTuneSettings(FineTuning.Settings base) {
+        return base;
+    }
 }

@@ -85,6 +85,7 @@ public final class Distillation implements Compression {
     }
 
     /** {@code base} with this configuration's adversarial weight and discriminator freezing. */
+    @Override
     public FineTuning.Settings fineTuneSettings(FineTuning.Settings base) {
         return new FineTuning.Settings(base.steps(), base.batchSize(), base.generatorLearningRate(),
                 base.discriminatorLearningRate(), base.loss(), config.adversarialWeight().floatValue(),

@@ -1,0 +1,73 @@
+package dev.gancompress.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gancompress.AtomicFiles;
+import dev.gancompress.metrics.QualityReport;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A comparison as a Markdown table (quality and cost side by side, cost as ratios to the teacher) and as JSON.
+ * The first row is the reference (the teacher).
+ */
+public final class ComparisonReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ComparisonReport() {
+    }
+
+    public static String markdown(List<ResultRow> rows) {
+        QualityReport.Cost ref = rows.get(0).quality().cost();
+        StringBuilder sb = new StringBuilder();
+        sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID | KID x1e3 | "
+                + "precision | recall | PSNR to teacher (dB) | SSIM to teacher | energy/image (uJ) | fine-tune (s) |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ResultRow r : rows) {
+            QualityReport q = r.quality();
+            QualityReport.Cost c = q.cost();
+            double psnr = q.fidelity() == null ? Double.NaN : q.fidelity().psnr();
+            double ssim = q.fidelity() == null ? Double.NaN : q.fidelity().ssim();
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s | %,d | %.3f | %,d | %,d | %.2f | %.2f ± %.2f | %.3f | %.3f | %s | %s | %.1f | %.0f |%n",
+                    r.name(), r.method(), r.target(), c.macs(), (double) c.macs() / ref.macs(), c.parameters(),
+                    r.nonZeroParameters(), q.fid(), q.kidMean() * 1e3, q.kidStd() * 1e3, q.precision(), q.recall(),
+                    Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.2f", psnr),
+                    Double.isNaN(ssim) ? "-" : String.format(Locale.ROOT, "%.3f", ssim), c.energyPj() / 1e6,
+                    r.fineTuneSeconds()));
+        }
+        return sb.toString();
+    }
+
+    public static void writeMarkdown(Path file, String title, String preamble, List<ResultRow> rows) {
+        AtomicFiles.writeString(file, "# " + title + "\n\n" + preamble + "\n\n" + markdown(rows));
+    }
+
+    /**
+     * Everything a comparison shows a reader, under {@code dir} with the given file stem: the Markdown table,
+     * the JSON rows, FID against MACs and against non-zero parameters, and one sample row per model on the same
+     * latent codes.
+     */
+    public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
+                                List<dev.gancompress.model.Model> models, long seed) {
+        writeMarkdown(dir.resolve(stem + ".md"), title, preamble + "\n\n![FID vs MACs](" + stem + "-fid-macs.png) "
+                + "![FID vs non-zero parameters](" + stem + "-fid-params.png)\n\nSamples (one row per model, in "
+                + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows);
+        writeJson(dir.resolve(stem + ".json"), rows);
+        ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image", "MACs per image", "FID",
+                rows, r -> r.quality().cost().macs(), r -> r.quality().fid(), true);
+        ParetoPlot.write(dir.resolve(stem + "-fid-params.png"), "FID vs non-zero parameters", "non-zero parameters",
+                "FID", rows, r -> r.nonZeroParameters(), r -> r.quality().fid(), true);
+        ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+    }
+
+    public static void writeJson(Path file, List<ResultRow> rows) {
+        try {
+            AtomicFiles.writeString(file, JSON.writeValueAsString(rows));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("comparison rows always serialise", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.gancompress.pipeline;
+
+import dev.gancompress.compress.FineTuning;
+import dev.gancompress.data.ByteImageDataset;
+import dev.gancompress.data.ImageDataset;
+import dev.gancompress.metrics.DomainEvaluator;
+import dev.gancompress.metrics.QualityEvaluation;
+import dev.gancompress.model.Dcgan;
+import dev.gancompress.model.DcganSpec;
+import dev.gancompress.model.Model;
+import dev.gancompress.nn.Initializer;
+import dev.gancompress.report.ComparisonReport;
+import dev.gancompress.report.ResultRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KdPruneComparisonTest {
+    private static ImageDataset noise(int n) {
+        SplittableRandom rnd = new SplittableRandom(3);
+        byte[] px = new byte[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rnd.nextInt(256);
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+        }
+        return new ByteImageDataset(px, labels, 1, 28, 28, List.of("a", "b"), "noise");
+    }
+
+    @Test
+    void threeMethodsAtEqualMacsAndAResumedRunReusesTheStudents(@TempDir Path dir) {
+        DcganSpec spec = new DcganSpec(8, 1, 28, 8, 4, 0, 0);
+        Model teacher = Dcgan.generator(spec);
+        Model discriminator = Dcgan.discriminator(spec);
+        Initializer.dcgan(teacher, 1);
+        Initializer.dcgan(discriminator, 2);
+        Model evalModel = DomainEvaluator.architecture(1, 28, 28, 2);
+        DomainEvaluator.initialise(evalModel, 5);
+        DomainEvaluator evaluator = new DomainEvaluator(evalModel, DomainEvaluator.FEATURE_LAYER, "test", "0");
+        ImageDataset data = noise(64);
+        QualityEvaluation evaluation = new QualityEvaluation(evaluator, data, new QualityEvaluation.Settings(64, 1,
+                64, 32, 3, 2, 16, dir.resolve("cache"), false));
+        KdPruneComparison.Settings settings = new KdPruneComparison.Settings(List.of(0.5), 3, 10, 1, 1);
+        FineTuning.Settings tune = new FineTuning.Settings(3, 8, 2e-4, 2e-4,
+                dev.gancompress.train.GanLoss.NON_SATURATING, 1f, false, 1, 0);
+        RecipeRunner runner = new RecipeRunner(teacher, discriminator, data, evalModel, tune, dir.resolve("work"),
+                Map.of(), name -> List.of());
+
+        List<ResultRow> rows = KdPruneComparison.run(teacher, "teacher.onnx", runner, evaluation, settings, null);
+        assertThat(rows).extracting(ResultRow::name)
+                .containsExactly("teacher", "prune-1of2", "kd-1of2", "prune-kd-1of2");
+        assertThat(rows.get(0).quality().fidelity().psnr()).isInfinite();
+        long teacherMacs = rows.get(0).quality().cost().macs();
+        for (ResultRow r : rows.subList(1, rows.size())) {
+            double ratio = (double) r.quality().cost().macs() / teacherMacs;
+            assertThat(ratio).as(r.name()).isBetween(0.4, 0.6);
+            assertThat(r.quality().fid()).isFinite();
+        }
+        // the same MACs for all three methods: they keep the same channel counts
+        assertThat(rows.get(1).quality().cost().macs()).isEqualTo(rows.get(2).quality().cost().macs())
+                .isEqualTo(rows.get(3).quality().cost().macs());
+        String md = ComparisonReport.markdown(rows);
+        assertThat(md).contains("| prune-1of2 | channel pruning + fine-tune | 1/2 MACs |");
+
+        // a second run (a resumed comparison) reuses the written students: same numbers, nothing retrained
+        List<ResultRow> again = KdPruneComparison.run(teacher, "teacher.onnx", runner, evaluation, settings, null);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(again.get(i).quality().fid()).isEqualTo(rows.get(i).quality().fid());
+        }
+    }
+
+    @Test
+    void combinedRecipesKeepBothTheStructureAndTheSparsity(@TempDir Path dir) {
+        DcganSpec spec = new DcganSpec(8, 1, 28, 8, 4, 0, 0);
+        Model teacher = Dcgan.generator(spec);
+        Model discriminator = Dcgan.discriminator(spec);
+        Initializer.dcgan(teacher, 1);
+        Initializer.dcgan(discriminator, 2);
+        FineTuning.Settings tune = new FineTuning.Settings(4, 8, 2e-4, 2e-4,
+                dev.gancompress.train.GanLoss.NON_SATURATING, 1f, false, 1, 0);
+        RecipeRunner runner = new RecipeRunner(teacher, discriminator, noise(64), null, tune, dir, Map.of(),
+                name -> List.of());
+        for (ComparisonEntry e : DemoRecipes.entries(teacher, 4)) {
+            if (!e.recipe().name().contains("+")) {
+                continue;
+            }
+            RecipeRunner.Result r = runner.run(e.recipe());
+            assertThat((double) r.model().macs() / teacher.macs()).as(e.recipe().name()).isBetween(0.4, 0.6);
+            long weights = 0;
+            long zeros = 0;
+            for (var slot : dev.gancompress.onnx.OnnxImporter.read(r.file()).weightSlots().entrySet()) {
+                String layer = slot.getKey();
+                if (slot.getValue().trainable() && layer.endsWith(".weight") && slot.getValue().weights().rank() >= 2) {
+                    weights += slot.getValue().weights().size();
+                    zeros += slot.getValue().weights().size() - slot.getValue().weights().nonZeroCount();
+                }
+            }
+            // global magnitude pruning at 0.5 over conv/linear weights, kept through fine-tuning
+            assertThat((double) zeros / weights).as(e.recipe().name()).isBetween(0.49, 0.52);
+        }
+    }
+}
