@@ -1,6 +1,5 @@
 package dev.gancompress.model;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,12 +41,7 @@ public record Conv2d(int in, int out, Kernel2d kernel, Weights weight, Weights b
 
     @Override
     public List<WeightSlot> weights() {
-        List<WeightSlot> list = new ArrayList<>(2);
-        list.add(new WeightSlot("weight", weight, true));
-        if (bias != null) {
-            list.add(new WeightSlot("bias", bias, true));
-        }
-        return list;
+        return Layer.weightAndBias(weight, bias);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.gancompress.model;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,12 +49,7 @@ public record ConvTranspose2d(int in, int out, Kernel2d kernel, int outputPadH, 
 
     @Override
     public List<WeightSlot> weights() {
-        List<WeightSlot> list = new ArrayList<>(2);
-        list.add(new WeightSlot("weight", weight, true));
-        if (bias != null) {
-            list.add(new WeightSlot("bias", bias, true));
-        }
-        return list;
+        return Layer.weightAndBias(weight, bias);
     }
 
     @Override

@@ -38,6 +38,12 @@ public sealed interface Layer permits Linear, Conv2d, ConvTranspose2d, BatchNorm
         }
     }
 
+    /** The slots of a layer with a trainable weight and an optional bias. */
+    static List<WeightSlot> weightAndBias(Weights weight, Weights bias) {
+        return bias == null ? List.of(new WeightSlot("weight", weight, true))
+                : List.of(new WeightSlot("weight", weight, true), new WeightSlot("bias", bias, true));
+    }
+
     static Weights copyOrNull(Weights w) {
         return w == null ? null : w.copy();
     }

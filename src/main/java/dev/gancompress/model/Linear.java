@@ -1,6 +1,5 @@
 package dev.gancompress.model;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** y = W x + b with W of shape [out, in] (ONNX Gemm with transB = 1, PyTorch nn.Linear). */
@@ -34,12 +33,7 @@ public record Linear(int in, int out, Weights weight, Weights bias) implements L
 
     @Override
     public List<WeightSlot> weights() {
-        List<WeightSlot> list = new ArrayList<>(2);
-        list.add(new WeightSlot("weight", weight, true));
-        if (bias != null) {
-            list.add(new WeightSlot("bias", bias, true));
-        }
-        return list;
+        return Layer.weightAndBias(weight, bias);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.gancompress.train;
 
 import dev.gancompress.GanCompressException;
-import dev.gancompress.data.ByteImageDataset;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Dcgan;
 import dev.gancompress.model.DcganSpec;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,27 +25,8 @@ class GanTrainerTest {
     private static final DcganSpec TINY = new DcganSpec(8, 1, 28, 4, 4, 0, 0);
     private static final DcganSpec TINY_CONDITIONAL = new DcganSpec(8, 1, 28, 4, 4, 3, 4);
 
-    /** Blobs whose position depends on the class, so the data has learnable structure. */
     static ImageDataset blobs(int n, int classes) {
-        SplittableRandom rnd = new SplittableRandom(5);
-        byte[] pixels = new byte[n * 28 * 28];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % classes;
-            int cx = 6 + 7 * labels[i] + rnd.nextInt(3);
-            int cy = 8 + rnd.nextInt(10);
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 28; x++) {
-                    double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                    pixels[i * 784 + y * 28 + x] = (byte) Math.round(255 * Math.exp(-r2 / 12));
-                }
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            names.add("class" + c);
-        }
-        return new ByteImageDataset(pixels, labels, 1, 28, 28, names, "blobs");
+        return dev.gancompress.TestImages.blobs(n, classes);
     }
 
     private static TrainingConfig config(int epochs) {

@@ -1,6 +1,5 @@
 package dev.gancompress.compress.distill;
 
-import dev.gancompress.data.ByteImageDataset;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Dcgan;
 import dev.gancompress.model.DcganSpec;
@@ -19,7 +18,6 @@ import dev.gancompress.train.GanTrainer;
 import dev.gancompress.train.TrainingConfig;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +31,8 @@ final class DistillFixtures {
     private DistillFixtures() {
     }
 
-    /** Gaussian blobs whose position depends on the class. */
     static ImageDataset blobs(int n, int classes) {
-        SplittableRandom rnd = new SplittableRandom(5);
-        byte[] pixels = new byte[n * 28 * 28];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % classes;
-            int cx = 6 + 7 * labels[i] + rnd.nextInt(3);
-            int cy = 8 + rnd.nextInt(10);
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 28; x++) {
-                    double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                    pixels[i * 784 + y * 28 + x] = (byte) Math.round(255 * Math.exp(-r2 / 12));
-                }
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            names.add("class" + c);
-        }
-        return new ByteImageDataset(pixels, labels, 1, 28, 28, names, "blobs");
+        return dev.gancompress.TestImages.blobs(n, classes);
     }
 
     /** A generator and discriminator trained 16 steps (batch 8), so weights and BatchNorm statistics are not trivial. */
