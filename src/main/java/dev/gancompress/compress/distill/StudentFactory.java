@@ -1,38 +1,38 @@
 package dev.gancompress.compress.distill;
 
 import dev.gancompress.GanCompressException;
-import dev.gancompress.model.BatchNorm2d;
-import dev.gancompress.model.Conv2d;
-import dev.gancompress.model.ConvTranspose2d;
+import dev.gancompress.compress.prune.ChannelCriterion;
+import dev.gancompress.compress.prune.ChannelDependencyGraph;
+import dev.gancompress.compress.prune.ChannelDependencyGraph.Group;
+import dev.gancompress.compress.prune.ChannelDependencyGraph.Producer;
+import dev.gancompress.compress.prune.ChannelSurgery;
 import dev.gancompress.model.Input;
-import dev.gancompress.model.InstanceNorm2d;
-import dev.gancompress.model.Layer;
-import dev.gancompress.model.Linear;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
-import dev.gancompress.model.Reshape;
-import dev.gancompress.model.Shape;
-import dev.gancompress.model.Weights;
 import dev.gancompress.nn.Initializer;
 
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Derives a distillation student from a teacher: the teacher's graph with fewer channels per layer (a width
  * multiplier, global or per layer by node name; node names are kept, so feature distillation can match layers
  * by name), or a student given as a model whose output must match the teacher's.
+ *
+ * <p>Width scaling is structured pruning to a fixed width: the channel groups of {@link ChannelDependencyGraph}
+ * (residual partners share one multiplier) and the slicing of {@link ChannelSurgery}.
  */
 public final class StudentFactory {
     private StudentFactory() {
     }
 
     /**
-     * The teacher's architecture with every scalable layer (Conv2d/ConvTranspose2d except the image producer, and
-     * the Linear before a Reshape to [C, H, W]) keeping round(C x multiplier) output channels; BatchNorm and the
-     * consumers follow. {@code init} RANDOM draws DCGAN weights from {@code seed}; TEACHER_SELECTION copies the
+     * The teacher's architecture with every scalable layer (a producer of a prunable channel group: Conv2d and
+     * ConvTranspose2d except the image producer, the Linear before a Reshape to [C, H, W]) keeping round(C x
+     * multiplier) output channels; BatchNorm and the consumers follow. {@code init} RANDOM draws DCGAN weights from {@code seed}; TEACHER_SELECTION copies the
      * teacher's highest-L1 channels, so at width 1.0 the student is the teacher exactly.
      *
      * @throws GanCompressException if a multiplier leaves a layer with no channel or names an unknown layer
@@ -43,13 +43,18 @@ public final class StudentFactory {
             throw new GanCompressException("student init AS_GIVEN needs a student file; a width-scaled student starts "
                     + "RANDOM or TEACHER_SELECTION");
         }
-        ChannelPlan plan = ChannelPlan.of(teacher, globalMultiplier, layerMultipliers);
-        plan.select(init == StudentInit.TEACHER_SELECTION ? filterNorms(teacher, plan) : null);
-        List<Node> nodes = new ArrayList<>(teacher.nodes().size());
-        for (Node node : teacher.nodes()) {
-            int[] in = plan.keptIndices(node.inputs().get(0));
-            int[] out = plan.keptIndices(node.name());
-            nodes.add(node.withLayer(sliced(node.layer(), in, out)));
+        ChannelDependencyGraph graph = ChannelDependencyGraph.of(teacher);
+        Map<String, int[]> keep = new LinkedHashMap<>();
+        for (Map.Entry<Group, Integer> e : groupWidths(teacher, graph, globalMultiplier, layerMultipliers).entrySet()) {
+            Group g = e.getKey();
+            int count = e.getValue();
+            keep.put(g.name(), init == StudentInit.TEACHER_SELECTION
+                    ? highest(ChannelCriterion.filterL1(teacher, g), count) : IntStream.range(0, count).toArray());
+        }
+        List<Node> nodes = ChannelSurgery.removeChannels(teacher, graph, keep).nodes();
+        // A student trains all its weights, even where a pruned teacher's masks held its weights at zero.
+        for (Node node : nodes) {
+            node.layer().weights().forEach(slot -> slot.weights().setMask(null));
         }
         Map<String, String> meta = new LinkedHashMap<>(teacher.metadata());
         meta.put("distillation.teacher", teacher.name());
@@ -64,7 +69,14 @@ public final class StudentFactory {
     /** The output channels each scalable layer keeps under the multipliers, by node name (for reports). */
     public static Map<String, Integer> keptChannels(Model teacher, double globalMultiplier,
                                                     Map<String, Double> layerMultipliers) {
-        return ChannelPlan.of(teacher, globalMultiplier, layerMultipliers).keptChannels();
+        ChannelDependencyGraph graph = ChannelDependencyGraph.of(teacher);
+        Map<Group, Integer> widths = groupWidths(teacher, graph, globalMultiplier, layerMultipliers);
+        Map<String, Group> groupOf = groupsByProducer(graph);
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        for (String layer : scalableLayers(teacher, groupOf)) {
+            kept.put(layer, widths.get(groupOf.get(layer)));
+        }
+        return kept;
     }
 
     /**
@@ -103,100 +115,70 @@ public final class StudentFactory {
         return perLayer.isEmpty() ? Double.toString(global) : global + " " + perLayer;
     }
 
-    /** Per output channel, the L1 norm of the weights producing it (Li et al. 2017, "Pruning Filters"). */
-    private static Map<String, double[]> filterNorms(Model teacher, ChannelPlan plan) {
-        Map<String, double[]> scores = new LinkedHashMap<>();
-        for (String name : plan.producers()) {
-            Layer layer = teacher.node(name).layer();
-            int channels = plan.teacherChannels(name);
-            double[] s = new double[channels];
-            if (layer instanceof Conv2d c) {
-                addNorms(c.weight(), 0, s, 1);
-            } else if (layer instanceof ConvTranspose2d c) {
-                addNorms(c.weight(), 1, s, 1);
-            } else if (layer instanceof Linear l) {
-                addNorms(l.weight(), 0, s, plan.spatial(name));
+    /** The group of every scalable layer (a producer of a prunable group), by node name. */
+    private static Map<String, Group> groupsByProducer(ChannelDependencyGraph graph) {
+        Map<String, Group> map = new LinkedHashMap<>();
+        for (Group g : graph.prunableGroups()) {
+            for (Producer p : g.producers()) {
+                map.put(p.node(), g);
             }
-            scores.put(name, s);
         }
-        return scores;
+        return map;
     }
 
-    /** Adds |w| of every entry to the score of its channel: index along {@code axis} divided by {@code spatial}. */
-    private static void addNorms(Weights w, int axis, double[] score, int spatial) {
-        int[] shape = w.shape();
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
+    /** The scalable layers in graph order. */
+    private static List<String> scalableLayers(Model teacher, Map<String, Group> groupOf) {
+        return teacher.nodes().stream().map(Node::name).filter(groupOf::containsKey).toList();
+    }
+
+    /**
+     * The channels each prunable group keeps: round(C x multiplier), the multiplier of its producers (per layer by
+     * node name, else the global one). Throws before any weight is touched if a layer name is unknown, if the
+     * producers of one group (joined by an Add) are given different multipliers, or if a group keeps nothing.
+     */
+    private static Map<Group, Integer> groupWidths(Model teacher, ChannelDependencyGraph graph, double global,
+                                                   Map<String, Double> layerMultipliers) {
+        Map<String, Group> groupOf = groupsByProducer(graph);
+        for (String name : layerMultipliers.keySet()) {
+            if (!groupOf.containsKey(name)) {
+                throw new GanCompressException("width multiplier for layer '" + name + "': model " + teacher.name()
+                        + " has no scalable layer of that name; scalable layers: "
+                        + String.join(", ", scalableLayers(teacher, groupOf)));
+            }
         }
-        int inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        float[] d = w.data();
-        int n = shape[axis];
-        for (int o = 0; o < outer; o++) {
-            for (int a = 0; a < n; a++) {
-                int base = (o * n + a) * inner;
-                double sum = 0;
-                for (int i = 0; i < inner; i++) {
-                    sum += Math.abs(d[base + i]);
+        Map<Group, Double> multipliers = new LinkedHashMap<>();
+        for (Group g : graph.prunableGroups()) {
+            String first = g.producers().get(0).node();
+            double m = layerMultipliers.getOrDefault(first, global);
+            for (Producer p : g.producers()) {
+                double other = layerMultipliers.getOrDefault(p.node(), global);
+                if (other != m) {
+                    throw new GanCompressException("width multipliers of layers '" + first + "' (" + m + ") and '"
+                            + p.node() + "' (" + other + ") differ, but an Add joins their channels;"
+                            + " give them the same multiplier");
                 }
-                score[a / spatial] += sum;
             }
+            multipliers.put(g, m);
         }
-    }
-
-    private static Layer sliced(Layer layer, int[] in, int[] out) {
-        if (layer instanceof Conv2d c) {
-            return new Conv2d(in.length, out.length, c.kernel(), gather2(c.weight(), out, in), gather1(c.bias(), out));
-        } else if (layer instanceof ConvTranspose2d c) {
-            return new ConvTranspose2d(in.length, out.length, c.kernel(), c.outputPadH(), c.outputPadW(),
-                    gather2(c.weight(), in, out), gather1(c.bias(), out));
-        } else if (layer instanceof Linear l) {
-            return new Linear(in.length, out.length, gather2(l.weight(), out, in), gather1(l.bias(), out));
-        } else if (layer instanceof BatchNorm2d b) {
-            return new BatchNorm2d(out.length, b.eps(), b.momentum(), gather1(b.gamma(), out),
-                    gather1(b.beta(), out), gather1(b.runningMean(), out), gather1(b.runningVar(), out));
-        } else if (layer instanceof InstanceNorm2d b) {
-            return new InstanceNorm2d(out.length, b.eps(), gather1(b.gamma(), out), gather1(b.beta(), out));
-        } else if (layer instanceof Reshape r) {
-            int[] dims = r.target().dims();
-            dims[0] = out.length;
-            return new Reshape(new Shape(dims));
-        }
-        return layer.copy();
-    }
-
-    private static Weights gather1(Weights w, int[] idx) {
-        if (w == null) {
-            return null;
-        }
-        float[] src = w.data();
-        float[] dst = new float[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            dst[i] = src[idx[i]];
-        }
-        return new Weights(new int[] {idx.length}, dst);
-    }
-
-    /** Keeps rows {@code a} of axis 0 and {@code b} of axis 1 of a [A, B, ...] tensor. */
-    private static Weights gather2(Weights w, int[] a, int[] b) {
-        int[] shape = w.shape();
-        int inner = 1;
-        for (int i = 2; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        float[] src = w.data();
-        float[] dst = new float[a.length * b.length * inner];
-        int bTeacher = shape[1];
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < b.length; j++) {
-                System.arraycopy(src, (a[i] * bTeacher + b[j]) * inner, dst, (i * b.length + j) * inner, inner);
+        Map<Group, Integer> widths = new LinkedHashMap<>();
+        for (Map.Entry<Group, Double> e : multipliers.entrySet()) {
+            Group g = e.getKey();
+            double m = e.getValue();
+            long k = Math.round(g.channels() * m);
+            if (k < 1) {
+                throw new GanCompressException("width multiplier " + m + " leaves layer " + g.name()
+                        + " with 0 channels (" + g.channels() + " x " + m + " rounds to 0); use at least "
+                        + 0.5 / g.channels() + " for it");
             }
+            widths.put(g, (int) k);
         }
-        shape[0] = a.length;
-        shape[1] = b.length;
-        return new Weights(shape, dst);
+        return widths;
+    }
+
+    /** The {@code count} highest-scoring channels, ascending; ties keep the lower index, so width 1.0 is the identity. */
+    private static int[] highest(double[] scores, int count) {
+        return IntStream.range(0, scores.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer c) -> -scores[c]).thenComparingInt(c -> c))
+                .limit(count).mapToInt(Integer::intValue).sorted().toArray();
     }
 }

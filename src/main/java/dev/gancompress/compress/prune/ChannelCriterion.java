@@ -24,29 +24,7 @@ public enum ChannelCriterion {
     L1_NORM {
         @Override
         public double[] score(Model model, Group group) {
-            double[] scores = new double[group.channels()];
-            for (Producer p : group.producers()) {
-                Layer layer = model.node(p.node()).layer();
-                Weights w = layer.weights().get(0).weights();
-                // Output axis of the producer's weight: 0 for Conv2d and Linear, 1 for ConvTranspose2d [in, out, kh, kw].
-                int axis = layer instanceof ConvTranspose2d ? 1 : 0;
-                int[] shape = w.shape();
-                int n = shape[axis];
-                int outer = axis == 0 ? 1 : shape[0];
-                int inner = w.size() / (outer * n);
-                float[] d = w.data();
-                double perChannel = (double) w.size() / n * p.unit();
-                for (int o = 0; o < outer; o++) {
-                    for (int row = 0; row < n; row++) {
-                        double sum = 0;
-                        for (int i = (o * n + row) * inner, end = i + inner; i < end; i++) {
-                            sum += Math.abs(d[i]);
-                        }
-                        scores[row / p.unit()] += sum / perChannel;
-                    }
-                }
-            }
-            return scores;
+            return l1(model, group, true);
         }
     },
     /**
@@ -77,6 +55,41 @@ public enum ChannelCriterion {
 
     /** One score per channel of the group. */
     public abstract double[] score(Model model, Group group);
+
+    /**
+     * The plain L1 norm of each channel's filters, summed over the producers of a residual group: the ranking of
+     * Li et al. 2017 within one layer, without {@link #L1_NORM}'s division by filter size. Width-scaled
+     * distillation students select their teacher channels by it.
+     */
+    public static double[] filterL1(Model model, Group group) {
+        return l1(model, group, false);
+    }
+
+    private static double[] l1(Model model, Group group, boolean perWeight) {
+        double[] scores = new double[group.channels()];
+        for (Producer p : group.producers()) {
+            Layer layer = model.node(p.node()).layer();
+            Weights w = layer.weights().get(0).weights();
+            // Output axis of the producer's weight: 0 for Conv2d and Linear, 1 for ConvTranspose2d [in, out, kh, kw].
+            int axis = layer instanceof ConvTranspose2d ? 1 : 0;
+            int[] shape = w.shape();
+            int n = shape[axis];
+            int outer = axis == 0 ? 1 : shape[0];
+            int inner = w.size() / (outer * n);
+            float[] d = w.data();
+            double perChannel = (double) w.size() / n * p.unit();
+            for (int o = 0; o < outer; o++) {
+                for (int row = 0; row < n; row++) {
+                    double sum = 0;
+                    for (int i = (o * n + row) * inner, end = i + inner; i < end; i++) {
+                        sum += Math.abs(d[i]);
+                    }
+                    scores[row / p.unit()] += perWeight ? sum / perChannel : sum;
+                }
+            }
+        }
+        return scores;
+    }
 
     /** Accepts "l1-norm", "L1_NORM", "bn-scale", ... in JSON configs. */
     @JsonCreator
