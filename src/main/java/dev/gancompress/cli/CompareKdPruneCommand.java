@@ -70,15 +70,17 @@ final class CompareKdPruneCommand implements Callable<Integer> {
         }
         ImageDataset train = Datasets.open(data, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
         ImageDataset real = Datasets.open(reference, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        QualityEvaluation evaluation = new QualityEvaluation(domain, real,
-                QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed));
+        domain.requireShape(real);
         Files.createDirectories(work);
         RecipeRunner runner = new RecipeRunner(teacherModel, discriminator, train, domain.model(),
                 FineTuning.Settings.defaults(steps, seed), work,
                 Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacher)),
                 name -> List.of(new ProgressBarHook("fine-tune " + name)));
         long started = System.nanoTime();
-        List<ResultRow> rows = KdPruneComparison.run(teacherModel, teacher.toString(), runner, evaluation, settings,
+        // the evaluator is read again once every student exists, so the numbers name the file as it is then
+        List<ResultRow> rows = KdPruneComparison.run(teacherModel, teacher.toString(), runner,
+                () -> new QualityEvaluation(DomainEvaluator.load(evaluator), real,
+                        QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)), settings,
                 new EvaluationProgressBar());
         double minutes = (System.nanoTime() - started) / 60e9;
         String preamble = String.format(Locale.ROOT, "Teacher %s; %d fine-tuning steps of batch 64 per student "
@@ -86,7 +88,8 @@ final class CompareKdPruneCommand implements Callable<Integer> {
                         + "and feature matching x1); %d generated samples vs %d real test images, evaluator %s (%s, layer %s). "
                         + "Wall time of this run: %.1f min (students found in %s were reused).",
                 teacher, steps, samples, rows.get(0).quality().reference().count(), evaluator,
-                domain.sha256().substring(0, 12), domain.featureLayer(), minutes, work);
+                rows.get(0).quality().evaluator().sha256().substring(0, 12), rows.get(0).quality().evaluator().layer(),
+                minutes, work);
         List<Model> models = new ArrayList<>();
         models.add(teacherModel);
         for (ResultRow r : rows.subList(1, rows.size())) {

@@ -73,14 +73,15 @@ final class DemoCommand implements Callable<Integer> {
                 Datasets.Fit.PAD);
         ImageDataset test = Datasets.open(Datasets.FASHION_MNIST_TEST, dataDir, image[0], image[1], image[2],
                 Datasets.Fit.PAD);
-        QualityEvaluation evaluation = new QualityEvaluation(evaluator, test,
-                QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed));
+        evaluator.requireShape(test);
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, train, evaluator.model(),
                 FineTuning.Settings.defaults(steps, seed), out,
                 Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacherFile)),
                 name -> List.of(new ProgressBarHook("fine-tune " + name)));
         long started = System.nanoTime();
-        List<ResultRow> rows = RecipeComparison.run(teacher, teacherFile.toString(), runner, evaluation,
+        List<ResultRow> rows = RecipeComparison.run(teacher, teacherFile.toString(), runner,
+                () -> new QualityEvaluation(DomainEvaluator.load(evaluatorFile), test,
+                        QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)),
                 DemoRecipes.entries(teacher, steps), new EvaluationProgressBar());
         double minutes = (System.nanoTime() - started) / 60e9;
         List<Model> all = new ArrayList<>();
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                         + "to the teacher on the same latent codes. Cost: dense fp32 storage, batch 1, energy from "
                         + "the 45 nm table (Horowitz 2014). Wall time of this run: %.1f min.",
                 teacherFile, teacher.parameterCount(), teacher.macs(), steps, samples, evaluatorFile,
-                evaluator.featureLayer(), evaluator.recordedTestAccuracy(), minutes);
+                rows.get(0).quality().evaluator().layer(), rows.get(0).quality().evaluator().testAccuracy(), minutes);
         ComparisonReport.writeAll(out, "report", "gancompress demo report", preamble, rows, all, seed);
         System.out.println(ComparisonReport.markdown(rows));
         System.out.printf(Locale.ROOT, "wrote %s in %.1f min%n", out.resolve("report.md"), minutes);

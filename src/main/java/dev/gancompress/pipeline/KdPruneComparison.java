@@ -12,6 +12,7 @@ import dev.gancompress.report.ResultRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The survey's question, measured on our teacher: at equal MACs and equal fine-tuning steps, does knowledge
@@ -71,7 +72,8 @@ public final class KdPruneComparison {
 
     /** Runs (or reuses) every recipe and evaluates the teacher and each student on the same settings. */
     public static List<ResultRow> run(Model teacher, String teacherFile, RecipeRunner runner,
-                                      QualityEvaluation evaluation, Settings s, QualityEvaluation.Progress progress) {
+                                      Supplier<QualityEvaluation> evaluation, Settings s,
+                                      QualityEvaluation.Progress progress) {
         return RecipeComparison.run(teacher, teacherFile, runner, evaluation, entries(teacher, s), progress);
     }
 }

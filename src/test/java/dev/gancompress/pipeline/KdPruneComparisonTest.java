@@ -54,7 +54,7 @@ class KdPruneComparisonTest {
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, data, evalModel, tune, dir.resolve("work"),
                 Map.of(), name -> List.of());
 
-        List<ResultRow> rows = KdPruneComparison.run(teacher, "teacher.onnx", runner, evaluation, settings, null);
+        List<ResultRow> rows = KdPruneComparison.run(teacher, "teacher.onnx", runner, () -> evaluation, settings, null);
         assertThat(rows).extracting(ResultRow::name)
                 .containsExactly("teacher", "prune-1of2", "kd-1of2", "prune-kd-1of2");
         assertThat(rows.get(0).quality().fidelity().psnr()).isInfinite();
@@ -71,7 +71,7 @@ class KdPruneComparisonTest {
         assertThat(md).contains("| prune-1of2 | channel pruning + fine-tune | 1/2 MACs |");
 
         // a second run (a resumed comparison) reuses the written students: same numbers, nothing retrained
-        List<ResultRow> again = KdPruneComparison.run(teacher, "teacher.onnx", runner, evaluation, settings, null);
+        List<ResultRow> again = KdPruneComparison.run(teacher, "teacher.onnx", runner, () -> evaluation, settings, null);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(again.get(i).quality().fid()).isEqualTo(rows.get(i).quality().fid());
         }
