@@ -198,6 +198,21 @@ public final class QualityEvaluation {
     }
 
     /**
+     * Whether {@code report} is what {@link #evaluate} would return for these sources now: same model and teacher
+     * bytes, same evaluator, reference set and settings. Lets a resumed comparison reuse earlier evaluations.
+     */
+    public boolean reproduces(QualityReport report, Source student, Source teacherOrNull) {
+        int n = Math.min(settings.referenceCount(), reference.size());
+        return report.modelSha256().equals(student.sha256())
+                && java.util.Objects.equals(report.teacherSha256(), teacherOrNull == null ? null : teacherOrNull.sha256())
+                && report.evaluator().sha256().equals(evaluator.sha256())
+                && report.evaluator().layer().equals(evaluator.featureLayer())
+                && report.reference().sha256().equals(reference.contentHash()) && report.reference().count() == n
+                && report.generatedSamples() == settings.samples() && report.seed() == settings.seed()
+                && report.k() == settings.k() && report.kidSubsets() == settings.kidSubsets();
+    }
+
+    /**
      * The real set's features and statistics: from the cache when present and valid, else computed and cached.
      * A missing file is recomputed; a corrupt or foreign one is an error unless {@link Settings#refresh()}.
      */

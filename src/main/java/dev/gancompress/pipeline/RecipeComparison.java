@@ -5,6 +5,9 @@ import dev.gancompress.metrics.QualityReport;
 import dev.gancompress.model.Model;
 import dev.gancompress.report.ResultRow;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -32,14 +35,34 @@ public final class RecipeComparison {
         QualityEvaluation evaluation = evaluationFactory.get();
         QualityEvaluation.Source teacherSource = QualityEvaluation.Source.of(teacher, teacherFile);
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(ResultRow.of("teacher", "teacher", "1", teacher,
-                evaluation.evaluate(teacherSource, teacherSource, progress), 0));
+        rows.add(ResultRow.of("teacher", "teacher", "1", teacher, evaluated(evaluation, teacherSource, teacherSource,
+                runner.workRoot().resolve("teacher-quality.json"), progress), 0));
         for (int i = 0; i < entries.size(); i++) {
             ComparisonEntry e = entries.get(i);
             RecipeRunner.Result r = results.get(i);
-            QualityReport q = evaluation.evaluate(QualityEvaluation.Source.read(r.file()), teacherSource, progress);
+            QualityReport q = evaluated(evaluation, QualityEvaluation.Source.read(r.file()), teacherSource,
+                    r.file().resolveSibling("quality.json"), progress);
             rows.add(ResultRow.of(e.recipe().name(), e.method(), e.target(), r.model(), q, r.fineTuneSeconds()));
         }
         return rows;
+    }
+
+    /** The evaluation of {@code student}, reused from {@code file} when it still holds exactly that evaluation. */
+    private static QualityReport evaluated(QualityEvaluation evaluation, QualityEvaluation.Source student,
+                                           QualityEvaluation.Source teacher, Path file,
+                                           QualityEvaluation.Progress progress) {
+        if (Files.exists(file)) {
+            try {
+                QualityReport old = QualityReport.fromJson(Files.readString(file), file.toString());
+                if (evaluation.reproduces(old, student, teacher)) {
+                    return old;
+                }
+            } catch (IOException | RuntimeException stale) {
+                // an unreadable or outdated evaluation is simply made again
+            }
+        }
+        QualityReport q = evaluation.evaluate(student, teacher, progress);
+        q.writeJson(file);
+        return q;
     }
 }

@@ -59,6 +59,10 @@ public final class RecipeRunner {
         this.hooks = hooks;
     }
 
+    public Path workRoot() {
+        return workRoot;
+    }
+
     /** The techniques of the recipe, created (and so validated) before anything runs. */
     public static List<Compression> techniques(Recipe recipe) {
         List<Compression> list = new ArrayList<>();

@@ -70,7 +70,9 @@ class KdPruneComparisonTest {
         String md = ComparisonReport.markdown(rows);
         assertThat(md).contains("| prune-1of2 | channel pruning + fine-tune | 1/2 MACs |");
 
-        // a second run (a resumed comparison) reuses the written students: same numbers, nothing retrained
+        assertThat(dir.resolve("work").resolve("prune-1of2").resolve("quality.json")).exists();
+        assertThat(dir.resolve("work").resolve("teacher-quality.json")).exists();
+        // a second run (a resumed comparison) reuses the written students and evaluations: nothing redone
         List<ResultRow> again = KdPruneComparison.run(teacher, "teacher.onnx", runner, () -> evaluation, settings, null);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(again.get(i).quality().fid()).isEqualTo(rows.get(i).quality().fid());
