@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
+                MetricsSanityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

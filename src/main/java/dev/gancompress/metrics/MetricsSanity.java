@@ -14,43 +14,36 @@ import java.util.SplittableRandom;
  * image distributions: real vs real (test set vs a training subset) must be small, and FID/KID must grow,
  * precision and recall fall, as the training images are degraded by more Gaussian noise or more blur.
  * Reproduce the README numbers with
- * {@code java -cp target/gancompress.jar dev.gancompress.metrics.MetricsSanity models/evaluator-fashion.onnx}.
- *
- * <p>Arguments: evaluator file, [count = 10000], [Fashion-MNIST directory].
+ * {@code ./gancompress metrics-sanity --evaluator models/evaluator-fashion.onnx}.
  */
 public final class MetricsSanity {
     private MetricsSanity() {
     }
 
-    public static void main(String[] args) {
-        if (args.length < 1) {
-            System.err.println("usage: MetricsSanity <evaluator.onnx> [count] [fashion-mnist dir]");
-            System.exit(2);
-        }
-        DomainEvaluator evaluator = DomainEvaluator.load(Path.of(args[0]));
-        int count = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        Path dataDir = args.length > 2 ? Path.of(args[2]) : null;
+    /** Prints the sanity table for {@code count} images of each set; {@code dataDir} may be null (the default). */
+    public static void run(Path evaluatorFile, int count, Path dataDir, java.io.PrintStream out) {
+        DomainEvaluator evaluator = DomainEvaluator.load(evaluatorFile);
         ImageDataset test = FashionMnist.test(dataDir);
         ImageDataset train = FashionMnist.train(dataDir);
         DomainEvaluator.FeatureSet real = evaluator.embed(test, Math.min(count, test.size()), 250, null);
         GaussianStats realStats = GaussianStats.of(real.features(), real.count(), real.dimension());
         float[] trainImages = images(train, count);
-        System.out.printf(Locale.ROOT, "reference: %s, first %d images; evaluator %s (layer %s)%n",
+        out.printf(Locale.ROOT, "reference: %s, first %d images; evaluator %s (layer %s)%n",
                 test.description(), real.count(), evaluator.source(), evaluator.featureLayer());
-        System.out.printf(Locale.ROOT, "%-34s %10s %18s %10s %8s%n", "compared set", "FID", "KID x 1e3", "precision",
+        out.printf(Locale.ROOT, "%-34s %10s %18s %10s %8s%n", "compared set", "FID", "KID x 1e3", "precision",
                 "recall");
-        report("train (first " + count + ")", trainImages, count, evaluator, real, realStats);
+        report(out, "train (first " + count + ")", trainImages, count, evaluator, real, realStats);
         for (double sigma : new double[] {0.1, 0.2, 0.4}) {
-            report("train + N(0, " + sigma + ") noise", noisy(trainImages, sigma, 1), count, evaluator, real,
+            report(out, "train + N(0, " + sigma + ") noise", noisy(trainImages, sigma, 1), count, evaluator, real,
                     realStats);
         }
         for (double sigma : new double[] {0.5, 1.0, 1.5}) {
-            report("train, Gaussian blur sigma " + sigma, blurred(trainImages, count, train.height(), train.width(),
+            report(out, "train, Gaussian blur sigma " + sigma, blurred(trainImages, count, train.height(), train.width(),
                     sigma), count, evaluator, real, realStats);
         }
     }
 
-    private static void report(String name, float[] images, int n, DomainEvaluator evaluator,
+    private static void report(java.io.PrintStream out, String name, float[] images, int n, DomainEvaluator evaluator,
                                DomainEvaluator.FeatureSet real, GaussianStats realStats) {
         DomainEvaluator.FeatureSet f = evaluator.embed(images, n, 250, null);
         int d = f.dimension();
@@ -59,7 +52,7 @@ public final class MetricsSanity {
                 KernelDistance.DEFAULT_SUBSETS, KernelDistance.DEFAULT_SUBSET_SIZE, 1);
         PrecisionRecall.Result pr = PrecisionRecall.between(real.features(), real.count(), f.features(), n, d,
                 PrecisionRecall.DEFAULT_K);
-        System.out.printf(Locale.ROOT, "%-34s %10.3f %10.3f +- %5.3f %10.4f %8.4f%n", name, fid, kid.mean() * 1e3,
+        out.printf(Locale.ROOT, "%-34s %10.3f %10.3f +- %5.3f %10.4f %8.4f%n", name, fid, kid.mean() * 1e3,
                 kid.std() * 1e3, pr.precision(), pr.recall());
     }
 
