@@ -87,6 +87,9 @@ final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint-every", defaultValue = "200") int checkpointEvery;
 
+    @Option(names = "--evaluator", description = "Evaluator ONNX file, for distillation's perceptual loss.")
+    Path evaluator;
+
     @Override
     public Integer call() throws IOException {
         JsonNode configJson = readConfig();
@@ -107,10 +110,12 @@ final class CompressCommand implements Callable<Integer> {
         ImageDataset dataset = steps == 0 ? null
                 : Datasets.open(data, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
         Path workDir = out.toAbsolutePath().resolveSibling(out.getFileName() + ".work");
-        CompressionContext context = new CompressionContext(teacherModel, discriminator, dataset, null, seed,
+        Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();
+        CompressionContext context = new CompressionContext(teacherModel, discriminator, dataset, evaluatorModel, seed,
                 workDir);
         Model compressed = compression.apply(teacherModel, context);
         FineTuneController controller = compression.controller(compressed, context);
+        settings = compression.fineTuneSettings(settings);
         printCost("teacher", teacherModel);
         printCost(technique, compressed);
         if (steps > 0) {
