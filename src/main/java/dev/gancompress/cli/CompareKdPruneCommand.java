@@ -1,26 +1,13 @@
 package dev.gancompress.cli;
 
-import dev.gancompress.GanCompressException;
-import dev.gancompress.compress.FineTuning;
-import dev.gancompress.data.Datasets;
-import dev.gancompress.data.ImageDataset;
-import dev.gancompress.metrics.DomainEvaluator;
-import dev.gancompress.metrics.QualityEvaluation;
-import dev.gancompress.model.Model;
 import dev.gancompress.pipeline.KdPruneComparison;
-import dev.gancompress.pipeline.RecipeRunner;
-import dev.gancompress.report.ComparisonReport;
 import dev.gancompress.report.ResultRow;
-import dev.gancompress.train.ProgressBarHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare-kd-prune", mixinStandardHelpOptions = true,
@@ -60,46 +47,16 @@ final class CompareKdPruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KdPruneComparison.Settings settings = new KdPruneComparison.Settings(fractions, steps, 10.0, 1.0, 1.0);
-        Model teacherModel = ModelFiles.read(teacher);
-        Model discriminator = ModelFiles.read(teacherD);
-        DomainEvaluator domain = DomainEvaluator.load(evaluator);
-        int[] image = teacherModel.outputShape().dims();
-        if (image.length != 3) {
-            throw new GanCompressException("teacher " + teacher + " outputs " + teacherModel.outputShape()
-                    + ", not an image [C, H, W]");
-        }
-        ImageDataset train = Datasets.open(data, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        ImageDataset real = Datasets.open(reference, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        domain.requireShape(real);
-        Files.createDirectories(work);
-        RecipeRunner runner = new RecipeRunner(teacherModel, discriminator, train, domain.model(),
-                FineTuning.Settings.defaults(steps, seed), work,
-                Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacher)),
-                name -> List.of(new ProgressBarHook("fine-tune " + name)));
+        ComparisonRun run = new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed);
         long started = System.nanoTime();
-        // the evaluator is read again once every student exists, so the numbers name the file as it is then
-        List<ResultRow> rows = KdPruneComparison.run(teacherModel, teacher.toString(), runner,
-                () -> new QualityEvaluation(DomainEvaluator.load(evaluator), real,
-                        QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)), settings,
-                new EvaluationProgressBar());
+        List<ResultRow> rows = run.run(t -> KdPruneComparison.entries(t, settings), steps, samples);
         double minutes = (System.nanoTime() - started) / 60e9;
         String preamble = String.format(Locale.ROOT, "Teacher %s; %d fine-tuning steps of batch 64 per student "
-                        + "(adversarial loss against a copy of the teacher's discriminator; distillation adds output L1 x10 "
-                        + "and feature matching x1); %d generated samples vs %d real test images, evaluator %s (%s, layer %s). "
-                        + "Wall time of this run: %.1f min (students found in %s were reused).",
-                teacher, steps, samples, rows.get(0).quality().reference().count(), evaluator,
-                rows.get(0).quality().evaluator().sha256().substring(0, 12), rows.get(0).quality().evaluator().layer(),
+                        + "(adversarial loss against a copy of the teacher's discriminator; distillation adds output L1 "
+                        + "x10 and feature matching x1). %s Wall time of this run: %.1f min (students and evaluations "
+                        + "found in %s were reused).", teacher, steps, ComparisonRun.evaluationSentence(rows, samples),
                 minutes, work);
-        List<Model> models = new ArrayList<>();
-        models.add(teacherModel);
-        for (ResultRow r : rows.subList(1, rows.size())) {
-            models.add(ModelFiles.read(work.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
-        }
-        ComparisonReport.writeAll(work, "comparison-kd-prune", "Distillation vs pruning", preamble, rows, models,
-                seed);
-        System.out.println(ComparisonReport.markdown(rows));
-        System.out.printf(Locale.ROOT, "wrote %s/comparison-kd-prune.{md,json} with plots and samples "
-                + "in %.1f min%n", work, minutes);
+        run.report("comparison-kd-prune", "Distillation vs pruning", preamble, rows);
         return ExitCode.OK.code();
     }
 }

@@ -1,0 +1,99 @@
+package dev.gancompress.cli;
+
+import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.FineTuning;
+import dev.gancompress.data.Datasets;
+import dev.gancompress.data.ImageDataset;
+import dev.gancompress.metrics.DomainEvaluator;
+import dev.gancompress.metrics.QualityEvaluation;
+import dev.gancompress.model.Model;
+import dev.gancompress.pipeline.ComparisonEntry;
+import dev.gancompress.pipeline.RecipeComparison;
+import dev.gancompress.pipeline.RecipeRunner;
+import dev.gancompress.report.ComparisonReport;
+import dev.gancompress.report.ResultRow;
+import dev.gancompress.train.ProgressBarHook;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What the comparison commands share: the teacher, its discriminator and the evaluator read and checked, the
+ * fine-tuning and reference data opened, recipes run in a work directory, and the report written.
+ */
+final class ComparisonRun {
+    private final Path teacherFile;
+    private final Path evaluatorFile;
+    private final Model teacher;
+    private final Model discriminator;
+    private final ImageDataset train;
+    private final ImageDataset reference;
+    private final Path work;
+    private final long seed;
+
+    ComparisonRun(Path teacherFile, Path discriminatorFile, Path evaluatorFile, String trainData, String referenceData,
+                  Path dataDir, Path work, long seed) throws IOException {
+        this.teacherFile = teacherFile;
+        this.evaluatorFile = evaluatorFile;
+        this.teacher = ModelFiles.read(teacherFile);
+        this.discriminator = ModelFiles.read(discriminatorFile);
+        DomainEvaluator evaluator = DomainEvaluator.load(evaluatorFile);
+        int[] image = teacher.outputShape().dims();
+        if (image.length != 3) {
+            throw new GanCompressException("teacher " + teacherFile + " outputs " + teacher.outputShape()
+                    + ", not an image [C, H, W]");
+        }
+        this.train = Datasets.open(trainData, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+        this.reference = Datasets.open(referenceData, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+        evaluator.requireShape(reference);
+        this.work = work;
+        this.seed = seed;
+        Files.createDirectories(work);
+    }
+
+    Model teacher() {
+        return teacher;
+    }
+
+    /**
+     * Runs the entries with {@code steps} fine-tuning steps each and evaluates every model; the evaluator is read
+     * again once every student exists, so the numbers name the file as it is then.
+     */
+    List<ResultRow> run(Function<Model, List<ComparisonEntry>> entries, long steps, int samples) {
+        RecipeRunner runner = new RecipeRunner(teacher, discriminator, train, DomainEvaluator.load(evaluatorFile).model(),
+                FineTuning.Settings.defaults(steps, seed), work,
+                Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacherFile)),
+                name -> List.of(new ProgressBarHook("fine-tune " + name)));
+        return RecipeComparison.run(teacher, teacherFile.toString(), runner,
+                () -> new QualityEvaluation(DomainEvaluator.load(evaluatorFile), reference,
+                        QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)),
+                entries.apply(teacher), new EvaluationProgressBar());
+    }
+
+    /** Writes {@code <work>/<stem>.md/.json}, the plots and the sample grid, and prints the table. */
+    void report(String stem, String title, String preamble, List<ResultRow> rows) {
+        List<Model> models = new ArrayList<>();
+        models.add(teacher);
+        for (ResultRow r : rows.subList(1, rows.size())) {
+            models.add(ModelFiles.read(work.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
+        }
+        ComparisonReport.writeAll(work, stem, title, preamble, rows, models, seed);
+        System.out.println(ComparisonReport.markdown(rows));
+        System.out.printf(Locale.ROOT, "wrote %s%n", work.resolve(stem + ".md"));
+    }
+
+    /** The evaluation settings as a sentence for report preambles. */
+    static String evaluationSentence(List<ResultRow> rows, int samples) {
+        var q = rows.get(0).quality();
+        return String.format(Locale.ROOT, "Quality: %d generated samples vs %d real test images on evaluator %s "
+                        + "(sha256 %s, layer %s, test accuracy %.4f); fidelity: PSNR/SSIM to the teacher on the same "
+                        + "latent codes.", samples, q.reference().count(), q.evaluator().file(),
+                q.evaluator().sha256().substring(0, 12), q.evaluator().layer(), q.evaluator().testAccuracy());
+    }
+}
