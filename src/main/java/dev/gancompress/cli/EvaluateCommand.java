@@ -50,6 +50,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Where reference features and statistics are cached (default ${DEFAULT-VALUE}).")
     Path cacheDir;
 
+    @Option(names = "--energy-table", description = "JSON energy table (pJ per operation) replacing the bundled "
+            + "45 nm one; fields as in src/main/resources/dev/gancompress/metrics/energy-45nm.json.")
+    Path energyTable;
+
     @Option(names = "--refresh", description = "Recompute the cached reference features and statistics.")
     boolean refresh;
 
@@ -63,6 +67,10 @@ final class EvaluateCommand implements Callable<Integer> {
             requireFile(teacher, "--teacher");
         }
         requireFile(evaluator, "--evaluator");
+        dev.gancompress.metrics.CostModel.Options costOptions = energyTable == null
+                ? dev.gancompress.metrics.CostModel.Options.defaults()
+                : dev.gancompress.metrics.CostModel.Options.defaults().withEnergy(
+                        dev.gancompress.metrics.EnergyTable.load(energyTable));
         QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)
                 .withReferenceCount(referenceCount).withCacheDir(cacheDir).withRefresh(refresh);
         QualityEvaluation.Source student = QualityEvaluation.Source.read(model);
@@ -71,7 +79,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Shape in = domain.inputShape();
         ImageDataset reference = Datasets.open(data, dataDir, in.channels(), in.height(), in.width(),
                 Datasets.Fit.PAD);
-        QualityReport report = new QualityEvaluation(domain, reference, settings).evaluate(student, teacherSource,
+        QualityReport report = new QualityEvaluation(domain, reference, settings, costOptions).evaluate(student, teacherSource,
                 new EvaluationProgressBar());
         System.out.print(report.toTable());
         if (json != null) {

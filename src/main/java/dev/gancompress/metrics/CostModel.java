@@ -115,6 +115,10 @@ public final class CostModel {
             return new Options(batchSize, precision, energy, storage);
         }
 
+        public Options withEnergy(EnergyTable table) {
+            return new Options(batchSize, activationPrecision, table, storage);
+        }
+
         public Options withStorage(Map<String, StorageFormat> newStorage) {
             return new Options(batchSize, activationPrecision, energy, newStorage);
         }

@@ -115,13 +115,21 @@ public final class QualityEvaluation {
     private final DomainEvaluator evaluator;
     private final ImageDataset reference;
     private final Settings settings;
+    private final CostModel.Options costOptions;
     private final ReferenceStatsCache cache = new ReferenceStatsCache();
 
     public QualityEvaluation(DomainEvaluator evaluator, ImageDataset reference, Settings settings) {
+        this(evaluator, reference, settings, CostModel.Options.defaults());
+    }
+
+    /** With the cost model's options (e.g. a user's energy table) for the report's cost figures. */
+    public QualityEvaluation(DomainEvaluator evaluator, ImageDataset reference, Settings settings,
+                             CostModel.Options costOptions) {
         evaluator.requireShape(reference);
         this.evaluator = evaluator;
         this.reference = reference;
         this.settings = settings;
+        this.costOptions = costOptions;
     }
 
     public Settings settings() {
@@ -185,7 +193,7 @@ public final class QualityEvaluation {
         QualityReport.Fidelity fidelity = teacherSampler == null ? null
                 : new QualityReport.Fidelity(psnrSum / n, ssimDefined ? ssimSum / n : Double.NaN, l2Sum / n);
         Double accuracy = classes > 0 ? (double) correct / n : null;
-        QualityReport.Cost cost = QualityReport.Cost.of(CostModel.of(student.model(), CostModel.Options.defaults()));
+        QualityReport.Cost cost = QualityReport.Cost.of(CostModel.of(student.model(), costOptions));
         int subsetSize = Math.min(settings.kidSubsetSize(), Math.min(real.count(), n));
         return new QualityReport(student.model().name(), student.file(), student.sha256(),
                 teacherOrNull == null ? null : teacherOrNull.file(),
@@ -209,7 +217,8 @@ public final class QualityEvaluation {
                 && report.evaluator().layer().equals(evaluator.featureLayer())
                 && report.reference().sha256().equals(reference.contentHash()) && report.reference().count() == n
                 && report.generatedSamples() == settings.samples() && report.seed() == settings.seed()
-                && report.k() == settings.k() && report.kidSubsets() == settings.kidSubsets();
+                && report.k() == settings.k() && report.kidSubsets() == settings.kidSubsets()
+                && report.cost().energySource().equals(costOptions.energy().source());
     }
 
     /**

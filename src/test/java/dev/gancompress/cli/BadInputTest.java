@@ -149,4 +149,19 @@ class BadInputTest {
         assertBadInput(run("train", "--epochs", "0", "--data", "x", "--out", dir.resolve("r").toString()));
         assertBadInput(run("sample", "--model"), "--model");
     }
+
+    @Test
+    void badEnergyTable() throws IOException {
+        Model g = Dcgan.generator(new DcganSpec(8, 1, 28, 4, 4, 0, 0));
+        Path model = dir.resolve("g.onnx");
+        OnnxExporter.write(g, model, Map.of());
+        Path evaluator = dir.resolve("e.onnx");
+        OnnxExporter.write(dev.gancompress.metrics.DomainEvaluator.architecture(1, 28, 28, 10), evaluator, Map.of());
+        Path table = dir.resolve("energy.json");
+        Files.writeString(table, "{\"source\": \"mine\", \"dramAccess32BitPj\": \"a lot\"}");
+        Path json = dir.resolve("out.json");
+        assertBadInput(run("evaluate", "--model", model.toString(), "--evaluator", evaluator.toString(),
+                "--energy-table", table.toString(), "--json", json.toString()), table.toString());
+        assertThat(json).doesNotExist();
+    }
 }
