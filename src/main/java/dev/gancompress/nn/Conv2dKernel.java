@@ -15,7 +15,7 @@ final class Conv2dKernel implements Kernel {
     private final float[] weightGrad;
     private final float[] biasGrad;
     private final boolean pointwise;
-    private final boolean direct;
+    private final DirectConv2d direct;
     private float[] col;
     private float[] colGrad;
 
@@ -28,7 +28,9 @@ final class Conv2dKernel implements Kernel {
         Kernel2d k = layer.kernel();
         this.pointwise = k.kh() == 1 && k.kw() == 1 && k.strideH() == 1 && k.strideW() == 1
                 && k.padH() == 0 && k.padW() == 0;
-        this.direct = !pointwise && DirectConv2d.applies(layer.out(), k);
+        this.direct = !pointwise && DirectConv2d.applies(layer.out(), k)
+                ? new DirectConv2d(layer.in(), layer.out(), k, inShape.height(), inShape.width(), outShape.height(),
+                outShape.width()) : null;
     }
 
     private int rows() {
@@ -37,7 +39,9 @@ final class Conv2dKernel implements Kernel {
 
     @Override
     public void resize(int batch) {
-        if (!pointwise && !direct) {
+        if (direct != null) {
+            direct.resize(batch);
+        } else if (!pointwise) {
             col = new float[rows() * batch * outShape.height() * outShape.width()];
             colGrad = null;
         }
@@ -55,9 +59,8 @@ final class Conv2dKernel implements Kernel {
     @Override
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int cols = batch * outShape.height() * outShape.width();
-        if (direct) {
-            DirectConv2d.forward(in[0], layer.in(), batch, inShape.height(), inShape.width(), layer.weight().data(),
-                    layer.out(), layer.kernel(), outShape.height(), outShape.width(), out);
+        if (direct != null) {
+            direct.forward(in[0], batch, layer.weight().data(), out);
             if (layer.bias() != null) {
                 ChannelOps.addBias(out, layer.bias().data(), layer.out(), cols);
             }
@@ -75,10 +78,8 @@ final class Conv2dKernel implements Kernel {
     public void backward(float[][] in, float[] out, float[] gradOut, float[][] gradIn, int batch, boolean paramGrads) {
         int cols = batch * outShape.height() * outShape.width();
         int rows = rows();
-        if (direct) {
-            DirectConv2d.backward(in[0], layer.in(), batch, inShape.height(), inShape.width(), layer.weight().data(),
-                    layer.out(), layer.kernel(), outShape.height(), outShape.width(), gradOut, gradIn[0],
-                    paramGrads ? weightGrad : null);
+        if (direct != null) {
+            direct.backward(in[0], batch, layer.weight().data(), gradOut, gradIn[0], paramGrads ? weightGrad : null);
             if (paramGrads && biasGrad != null) {
                 ChannelOps.accumulateRowSums(gradOut, layer.out(), cols, biasGrad);
             }
