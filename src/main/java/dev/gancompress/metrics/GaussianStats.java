@@ -1,5 +1,6 @@
 package dev.gancompress.metrics;
 
+import dev.gancompress.AtomicFiles;
 import dev.gancompress.GanCompressException;
 import dev.gancompress.nn.Parallel;
 
@@ -8,10 +9,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -190,23 +189,7 @@ public record GaussianStats(double[] mean, double[][] covariance, long count) {
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
-        Path target = file.toAbsolutePath();
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, bytes.toByteArray());
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new GanCompressException("stats file " + file + ": cannot write (" + e.getMessage() + ")", e);
-        }
+        AtomicFiles.writeBytes(file.toAbsolutePath(), bytes.toByteArray());
     }
 
     /** Reads statistics whatever their key. */
