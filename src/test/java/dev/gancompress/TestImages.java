@@ -2,12 +2,18 @@ package dev.gancompress;
 
 import dev.gancompress.data.ByteImageDataset;
 import dev.gancompress.data.ImageDataset;
+import dev.gancompress.model.Input;
+import dev.gancompress.model.Model;
+import dev.gancompress.nn.Tensor;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 
-/** Small synthetic image sets shared by tests of several packages. */
+/** Small synthetic image sets and input batches shared by tests of several packages. */
 public final class TestImages {
     private TestImages() {
     }
@@ -33,5 +39,22 @@ public final class TestImages {
             names.add("class" + c);
         }
         return new ByteImageDataset(pixels, labels, 1, 28, 28, names, "blobs");
+    }
+
+    /** A seeded batch for every input of the model: N(0, 1) floats, class indices for labels. */
+    public static Map<String, Tensor> randomInputs(Model model, int batch, long seed) {
+        Random rnd = new Random(seed);
+        Map<String, Tensor> map = new HashMap<>();
+        for (Input in : model.inputs()) {
+            int[] shape = new int[in.shape().rank() + 1];
+            shape[0] = batch;
+            System.arraycopy(in.shape().dims(), 0, shape, 1, in.shape().rank());
+            Tensor t = Tensor.zeros(shape);
+            for (int i = 0; i < t.data().length; i++) {
+                t.data()[i] = in.kind() == Input.Kind.LABEL ? rnd.nextInt(in.numClasses()) : (float) rnd.nextGaussian();
+            }
+            map.put(in.name(), t);
+        }
+        return map;
     }
 }

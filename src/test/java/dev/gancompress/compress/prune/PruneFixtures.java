@@ -20,7 +20,6 @@ import dev.gancompress.model.WeightSlot;
 import dev.gancompress.nn.Tensor;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -86,19 +85,7 @@ final class PruneFixtures {
     }
 
     static Map<String, Tensor> inputs(Model model, int batch, long seed) {
-        Random rnd = new Random(seed);
-        Map<String, Tensor> map = new HashMap<>();
-        for (Input in : model.inputs()) {
-            int[] shape = new int[in.shape().rank() + 1];
-            shape[0] = batch;
-            System.arraycopy(in.shape().dims(), 0, shape, 1, in.shape().rank());
-            Tensor t = Tensor.zeros(shape);
-            for (int i = 0; i < t.data().length; i++) {
-                t.data()[i] = in.kind() == Input.Kind.LABEL ? rnd.nextInt(in.numClasses()) : (float) rnd.nextGaussian();
-            }
-            map.put(in.name(), t);
-        }
-        return map;
+        return dev.gancompress.TestImages.randomInputs(model, batch, seed);
     }
 
     static ImageDataset blobs(int n, int classes) {
