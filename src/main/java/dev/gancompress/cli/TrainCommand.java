@@ -14,7 +14,15 @@ import dev.gancompress.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.gancompress.metrics.ConvergenceMonitor;
+import dev.gancompress.metrics.DomainEvaluator;
+import dev.gancompress.metrics.QualityEvaluation;
+import dev.gancompress.model.Shape;
+import dev.gancompress.report.ConvergencePlot;
+
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -51,17 +59,53 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr-g", defaultValue = "2e-4") double lrG;
+    @Option(names = "--lr-g", defaultValue = "2e-4", description = "Generator Adam learning rate (default ${DEFAULT-VALUE}).")
+    double lrG;
 
-    @Option(names = "--lr-d", defaultValue = "2e-4") double lrD;
+    @Option(names = "--lr-d", defaultValue = "2e-4",
+            description = "Discriminator Adam learning rate (default ${DEFAULT-VALUE}).")
+    double lrD;
 
-    @Option(names = "--beta1", defaultValue = "0.5") double beta1;
+    @Option(names = "--beta1", defaultValue = "0.5", description = "Adam beta1 of both players (default ${DEFAULT-VALUE}).")
+    double beta1;
 
     @Option(names = "--loss", defaultValue = "NON_SATURATING",
             description = "NON_SATURATING or HINGE (default ${DEFAULT-VALUE}).")
     GanLoss loss;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of initialisation, batch order and latent codes (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--eval-every-epoch", description = "Measure FID (with a 95% bootstrap interval), KID and recall "
+            + "at every epoch end on the evaluator; log quality.csv and quality.png; keep the lowest-FID epoch as "
+            + "generator-best.onnx / discriminator-best.onnx; stop when FID has not improved by more than its own "
+            + "interval for --patience epochs.")
+    boolean evalEveryEpoch;
+
+    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx",
+            description = "Evaluator ONNX file for --eval-every-epoch (default ${DEFAULT-VALUE}).")
+    Path evaluator;
+
+    @Option(names = "--eval-data", defaultValue = "fashion-mnist-test",
+            description = "Real reference set for --eval-every-epoch (default ${DEFAULT-VALUE}).")
+    String evalData;
+
+    @Option(names = "--eval-samples", defaultValue = "2000",
+            description = "Generated samples per epoch evaluation (default ${DEFAULT-VALUE}).")
+    int evalSamples;
+
+    @Option(names = "--patience", defaultValue = "3",
+            description = "Epochs without a significant FID improvement before stopping (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--min-epochs", defaultValue = "5",
+            description = "Never stop early before this many epochs (default ${DEFAULT-VALUE}).")
+    int minEpochs;
+
+    @Option(names = "--cache-dir", defaultValue = ".cache/gancompress",
+            description = "Where reference features are cached (default ${DEFAULT-VALUE}).")
+    Path cacheDir;
 
     @Option(names = "--checkpoint-every", defaultValue = "200",
             description = "Also checkpoint every N steps inside an epoch, 0 for epoch ends only (default ${DEFAULT-VALUE}).")
@@ -107,6 +151,11 @@ final class TrainCommand implements Callable<Integer> {
                                 out.resolve(String.format(Locale.ROOT, "samples-epoch%03d.png", epoch + 1)));
                     }
                 });
+        ConvergenceMonitor monitor = null;
+        if (evalEveryEpoch) {
+            monitor = convergenceMonitor(pair, dataset.contentHash());
+            trainer.addHook(monitor);
+        }
         trainer.initialise(pair.generator(), pair.discriminator());
         System.out.printf(Locale.ROOT, "training %s on %s: G %,d params %,d MACs/image, D %,d params %,d MACs/image%n",
                 architecture, dataset.description(), pair.generator().parameterCount(), pair.generator().macs(),
@@ -121,6 +170,14 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("stopped at step " + result.steps() + " (--max-steps); continue with --resume");
             return ExitCode.OK.code();
         }
+        if (monitor != null) {
+            ConvergenceMonitor.EpochQuality best = monitor.best();
+            System.out.printf(Locale.ROOT, "%s after epoch %d; chosen (lowest FID): epoch %d, FID %.3f %s, recall %.3f"
+                            + " -> generator-best.onnx, discriminator-best.onnx%n",
+                    result.stoppedEarly() ? "converged (FID flat for " + patience + " epochs), stopped"
+                            : "reached --epochs, stopped", monitor.history().get(monitor.history().size() - 1).epoch(),
+                    best.epoch(), best.fid(), best.fidInterval().format("%.3f", 1), best.recall());
+        }
         String command = Main.invocation();
         ModelFiles.write(pair.generator().withName(architecture + "-generator"), out.resolve("generator.onnx"),
                 command, seed, dataset.contentHash());
@@ -130,6 +187,38 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("wrote " + out.resolve("generator.onnx") + ", " + out.resolve("discriminator.onnx")
                 + ", " + out.resolve("samples.png") + ", " + out.resolve("losses.csv"));
         return ExitCode.OK.code();
+    }
+
+    private ConvergenceMonitor convergenceMonitor(Architectures.Pair pair, String datasetHash) {
+        if (!Files.isRegularFile(evaluator)) {
+            throw new GanCompressException("--evaluator " + evaluator + ": file not found (needed by --eval-every-epoch)");
+        }
+        ConvergenceMonitor.Criterion criterion = new ConvergenceMonitor.Criterion(evalSamples, patience, minEpochs);
+        DomainEvaluator domain = DomainEvaluator.load(evaluator);
+        Shape in = domain.inputShape();
+        ImageDataset reference = Datasets.open(evalData, dataDir, in.channels(), in.height(), in.width(),
+                Datasets.Fit.PAD);
+        QualityEvaluation evaluation = new QualityEvaluation(domain, reference, QualityEvaluation.Settings.defaults()
+                .withSamples(evalSamples).withSeed(seed).withCacheDir(cacheDir));
+        String command = Main.invocation();
+        return new ConvergenceMonitor(evaluation, pair.generator(), out.resolve("quality.csv"), criterion,
+                (q, history) -> {
+                    if (q.best()) {
+                        ModelFiles.write(pair.generator().withName(architecture + "-generator"),
+                                out.resolve("generator-best.onnx"), command + " (epoch " + q.epoch() + ")", seed,
+                                datasetHash);
+                        ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
+                                out.resolve("discriminator-best.onnx"), command + " (epoch " + q.epoch() + ")", seed,
+                                datasetHash);
+                    }
+                    List<ConvergenceMonitor.EpochQuality> all = new ArrayList<>(history);
+                    all.add(q);
+                    ConvergencePlot.write(out.resolve("quality.png"), architecture, all);
+                    System.out.printf(Locale.ROOT, "epoch %d: FID %.3f %s, KID x1e3 %.2f, precision %.3f, recall %.3f %s"
+                                    + "(%.0f s)%s%n", q.epoch(), q.fid(), q.fidInterval().format("%.3f", 1),
+                            q.kid() * 1e3, q.precision(), q.recall(), q.recallInterval().format("%.3f", 1),
+                            q.seconds(), q.best() ? " best so far" : "");
+                });
     }
 
     private void writeSamples(dev.gancompress.model.Model generator, int channels, Path file) {

@@ -42,7 +42,7 @@ public final class FineTuning {
                                         FineTuneController controller, List<TrainingHook> extraHooks, Path workDir,
                                         boolean resume) {
         if (s.steps() == 0) {
-            return new GanTrainer.Result(0, 0, 0, 0, true);
+            return new GanTrainer.Result(0, 0, 0, 0, true, false);
         }
         if (discriminator == null) {
             throw new GanCompressException("fine-tuning needs the teacher's discriminator (--teacher-d)");

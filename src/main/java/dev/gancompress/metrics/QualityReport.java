@@ -15,6 +15,7 @@ import java.util.Locale;
  * the teacher (when given), class accuracy (for conditional generators) and the inference cost, with enough
  * provenance (file hashes, evaluator layer, sample counts, seed) to tell whether two reports are comparable.
  *
+ * @param intervals null when the evaluation skipped them (bootstrap resamples 0)
  * @param fidelity null without a teacher
  * @param conditionalAccuracy null for an unconditional generator
  */
@@ -22,7 +23,7 @@ import java.util.Locale;
 public record QualityReport(String model, String modelFile, String modelSha256, String teacherFile,
                             String teacherSha256, Evaluator evaluator, Reference reference, int generatedSamples,
                             long seed, double fid, double kidMean, double kidStd, int kidSubsets, int kidSubsetSize,
-                            double precision, double recall, int k, Fidelity fidelity, Double conditionalAccuracy,
+                            double precision, double recall, int k, QualityIntervals intervals, Fidelity fidelity, Double conditionalAccuracy,
                             Cost cost) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -90,11 +91,21 @@ public record QualityReport(String model, String modelFile, String modelSha256, 
         sb.append(String.format(Locale.ROOT, "  generated  %d samples, seed %d%n", generatedSamples, seed));
         String rule = "-".repeat(58) + System.lineSeparator();
         sb.append(String.format(Locale.ROOT, "%-40s %17s%n", "metric", "value")).append(rule);
-        row(sb, "FID", fmt(fid, "%.3f"));
-        row(sb, String.format(Locale.ROOT, "KID x 1e3 (%d subsets of %d)", kidSubsets, kidSubsetSize),
-                String.format(Locale.ROOT, "%.3f +- %.3f", kidMean * 1e3, kidStd * 1e3));
-        row(sb, "precision (k=" + k + ")", fmt(precision, "%.4f"));
-        row(sb, "recall (k=" + k + ")", fmt(recall, "%.4f"));
+        if (intervals == null) {
+            row(sb, "FID", fmt(fid, "%.3f"));
+            row(sb, String.format(Locale.ROOT, "KID x 1e3 (%d subsets of %d)", kidSubsets, kidSubsetSize),
+                    String.format(Locale.ROOT, "%.3f +- %.3f", kidMean * 1e3, kidStd * 1e3));
+            row(sb, "precision (k=" + k + ")", fmt(precision, "%.4f"));
+            row(sb, "recall (k=" + k + ")", fmt(recall, "%.4f"));
+        } else {
+            sb.append(String.format(Locale.ROOT, "%-24s %10s  %s%n", "metric", "value", "95% interval"));
+            interval(sb, "FID", fid, intervals.fid(), "%.3f", 1);
+            interval(sb, "KID x 1e3 (all pairs)", intervals.kidEstimate(), intervals.kid(), "%.3f", 1e3);
+            interval(sb, "precision (k=" + k + ")", precision, intervals.precision(), "%.4f", 1);
+            interval(sb, "recall (k=" + k + ")", recall, intervals.recall(), "%.4f", 1);
+            sb.append(String.format(Locale.ROOT, "  intervals: %s, %d resamples%n", intervals.method(),
+                    intervals.resamples()));
+        }
         if (conditionalAccuracy != null) {
             row(sb, "class accuracy of requested labels", fmt(conditionalAccuracy, "%.4f"));
         }
@@ -114,6 +125,11 @@ public record QualityReport(String model, String modelFile, String modelSha256, 
         row(sb, "data-movement share of energy", String.format(Locale.ROOT, "%.1f %%", 100 * cost.dataMovementShare()));
         sb.append(String.format(Locale.ROOT, "  energy table: %s%n", cost.energySource()));
         return sb.toString();
+    }
+
+    private static void interval(StringBuilder sb, String name, double value, Interval iv, String format, double scale) {
+        sb.append(String.format(Locale.ROOT, "%-24s %10s  %s%n", name, fmt(value * scale, format),
+                iv.format(format, scale)));
     }
 
     private static void row(StringBuilder sb, String name, String value) {

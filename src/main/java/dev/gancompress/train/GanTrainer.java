@@ -72,7 +72,8 @@ public final class GanTrainer {
     }
 
     /** The summary of a finished (or step-limited) run. */
-    public record Result(long steps, long stepsThisRun, double seconds, double imagesPerSecond, boolean finished) {
+    public record Result(long steps, long stepsThisRun, double seconds, double imagesPerSecond, boolean finished,
+                         boolean stoppedEarly) {
     }
 
     /** Fresh DCGAN initialisation of both models from the run's seed. */
@@ -114,6 +115,11 @@ public final class GanTrainer {
         for (TrainingHook h : hooks) {
             h.onStart(step, total);
         }
+        if (startEpoch > 0 && startBatch == 0) {
+            for (TrainingHook h : hooks) {
+                h.onResumeAfterEpoch(startEpoch - 1, step);
+            }
+        }
         Input latent = generator.input(Input.Kind.LATENT);
         Input gLabel = generator.input(Input.Kind.LABEL);
         Input dImage = discriminator.input(Input.Kind.IMAGE);
@@ -143,6 +149,9 @@ public final class GanTrainer {
         long stepsThisRun = 0;
         Map<String, float[]> extraGrads = new HashMap<>();
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            if (stopRequested()) {
+                return finish(step, stepsThisRun, started, true, true);
+            }
             for (int b = epoch == startEpoch ? startBatch : 0; b < perEpoch; b++) {
                 if (config.maxSteps() > 0 && step >= config.maxSteps()) {
                     saveCheckpoint(checkpointFile, generator, discriminator, adamG, adamD, step, epoch, b);
@@ -207,16 +216,29 @@ public final class GanTrainer {
                 h.onEpochEnd(epoch, step);
             }
         }
-        return finish(step, stepsThisRun, started, true);
+        return finish(step, stepsThisRun, started, true, stopRequested());
+    }
+
+    private boolean stopRequested() {
+        for (TrainingHook h : hooks) {
+            if (h.stopRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Result finish(long step, long stepsThisRun, long started, boolean finished) {
+        return finish(step, stepsThisRun, started, finished, false);
+    }
+
+    private Result finish(long step, long stepsThisRun, long started, boolean finished, boolean stoppedEarly) {
         double seconds = (System.nanoTime() - started) / 1e9;
         for (TrainingHook h : hooks) {
             h.onFinish(step);
         }
         return new Result(step, stepsThisRun, seconds, stepsThisRun * config.batchSize() / Math.max(seconds, 1e-9),
-                finished);
+                finished, stoppedEarly);
     }
 
     /** Standard normal latent codes for one step; the stream depends on (seed, step) only. */

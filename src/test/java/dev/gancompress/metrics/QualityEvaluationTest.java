@@ -43,7 +43,7 @@ class QualityEvaluationTest {
         // the "real" set is the generator's own samples for the evaluation seed: it should score perfectly
         float[] own = new GeneratorSampler(generator(28, 0, 1)).generate(SEED, N, 50);
         ownSamples = new InMemoryImages(own, null, N, 1, 28, 28, 0);
-        settings = new QualityEvaluation.Settings(N, SEED, N, 64, 3, 10, 100, dir.resolve("cache"), false);
+        settings = new QualityEvaluation.Settings(N, SEED, N, 64, 3, 10, 100, dir.resolve("cache"), false, 20);
     }
 
     private static Model generator(int size, int classes, long seed) {

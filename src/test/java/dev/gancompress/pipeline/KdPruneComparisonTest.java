@@ -47,7 +47,7 @@ class KdPruneComparisonTest {
         DomainEvaluator evaluator = new DomainEvaluator(evalModel, DomainEvaluator.FEATURE_LAYER, "test", "0");
         ImageDataset data = noise(64);
         QualityEvaluation evaluation = new QualityEvaluation(evaluator, data, new QualityEvaluation.Settings(64, 1,
-                64, 32, 3, 2, 16, dir.resolve("cache"), false));
+                64, 32, 3, 2, 16, dir.resolve("cache"), false, 20));
         KdPruneComparison.Settings settings = new KdPruneComparison.Settings(List.of(0.5), 3, 10, 1, 1);
         FineTuning.Settings tune = new FineTuning.Settings(3, 8, 2e-4, 2e-4,
                 dev.gancompress.train.GanLoss.NON_SATURATING, 1f, false, 1, 0);
