@@ -15,18 +15,29 @@ import java.util.concurrent.Callable;
                 + "(b) distillation, (c) pruning-initialised distillation, with equal fine-tuning steps; writes "
                 + "comparison.md/.json, a Pareto plot and a sample grid. Killed runs continue where they stopped.")
 final class CompareKdPruneCommand implements Callable<Integer> {
-    @Option(names = "--teacher", defaultValue = "models/dcgan-fashion.onnx") Path teacher;
+    @picocli.CommandLine.Mixin
+    VerifyOption verifyOption = new VerifyOption();
 
-    @Option(names = "--teacher-d", defaultValue = "models/dcgan-fashion-d.onnx") Path teacherD;
+    @Option(names = "--teacher", defaultValue = "models/dcgan-fashion.onnx",
+            description = "Teacher generator ONNX file (default ${DEFAULT-VALUE}).")
+    Path teacher;
 
-    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx") Path evaluator;
+    @Option(names = "--teacher-d", defaultValue = "models/dcgan-fashion-d.onnx",
+            description = "The teacher's discriminator ONNX file (default ${DEFAULT-VALUE}).")
+    Path teacherD;
+
+    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx",
+            description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
+    Path evaluator;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "Fine-tuning data.") String data;
 
     @Option(names = "--reference", defaultValue = "fashion-mnist-test", description = "Real images for FID etc.")
     String reference;
 
-    @Option(names = "--data-dir") Path dataDir;
+    @Option(names = "--data-dir",
+            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
+    Path dataDir;
 
     @Option(names = "--steps", defaultValue = "300", description = "Fine-tuning steps per student (default ${DEFAULT-VALUE}).")
     long steps;
@@ -38,7 +49,9 @@ final class CompareKdPruneCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "10000", description = "Generated samples per model for FID etc.")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of training, latent codes and metrics (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--work", defaultValue = "out/demo",
             description = "Work and output directory, shared with the demo so each student is trained once (default ${DEFAULT-VALUE}).")
@@ -47,7 +60,7 @@ final class CompareKdPruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KdPruneComparison.Settings settings = new KdPruneComparison.Settings(fractions, steps, 10.0, 1.0, 1.0);
-        ComparisonRun run = new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed);
+        ComparisonRun run = new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed, verifyOption.verify());
         long started = System.nanoTime();
         List<ResultRow> rows = run.run(t -> KdPruneComparison.entries(t, settings), steps, samples);
         double minutes = (System.nanoTime() - started) / 60e9;

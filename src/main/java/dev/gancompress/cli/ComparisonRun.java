@@ -36,9 +36,11 @@ final class ComparisonRun {
     private final ImageDataset reference;
     private final Path work;
     private final long seed;
+    private final boolean verify;
 
     ComparisonRun(Path teacherFile, Path discriminatorFile, Path evaluatorFile, String trainData, String referenceData,
-                  Path dataDir, Path work, long seed) throws IOException {
+                  Path dataDir, Path work, long seed, boolean verify) throws IOException {
+        this.verify = verify;
         this.teacherFile = teacherFile;
         this.evaluatorFile = evaluatorFile;
         this.teacher = ModelFiles.read(teacherFile);
@@ -69,7 +71,7 @@ final class ComparisonRun {
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, train, DomainEvaluator.load(evaluatorFile).model(),
                 FineTuning.Settings.defaults(steps, seed), work,
                 Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacherFile)),
-                name -> List.of(new ProgressBarHook("fine-tune " + name)));
+                name -> List.of(new ProgressBarHook("fine-tune " + name)), verify);
         return RecipeComparison.run(teacher, teacherFile.toString(), runner,
                 () -> new QualityEvaluation(DomainEvaluator.load(evaluatorFile), reference,
                         QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)),

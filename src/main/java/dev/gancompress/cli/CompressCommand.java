@@ -17,6 +17,7 @@ import dev.gancompress.train.GanTrainer;
 import dev.gancompress.train.ProgressBarHook;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import dev.gancompress.runtime.VerifiedModelWriter;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.concurrent.Callable;
                 + "discriminator for --steps steps (resumable), and write the compressed generator as ONNX with "
                 + "its provenance. Techniques: magnitude-pruning, channel-pruning, network-slimming, ...")
 final class CompressCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    VerifyOption verifyOption = new VerifyOption();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--teacher", required = true, description = "Teacher generator ONNX file.")
@@ -67,7 +71,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the fine-tuning from the checkpoint next to --out.")
     boolean resume;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the technique and the fine-tuning (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--data", defaultValue = "fashion-mnist",
             description = "Training images for fine-tuning (default ${DEFAULT-VALUE}).")
@@ -76,16 +82,24 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where the Fashion-MNIST IDX files are.")
     Path dataDir;
 
-    @Option(names = "--batch-size", defaultValue = "64") int batchSize;
+    @Option(names = "--batch-size", defaultValue = "64",
+            description = "Fine-tuning batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
 
-    @Option(names = "--lr-g", defaultValue = "2e-4") double lrG;
+    @Option(names = "--lr-g", defaultValue = "2e-4",
+            description = "Adam learning rate of the generator (default ${DEFAULT-VALUE}).")
+    double lrG;
 
-    @Option(names = "--lr-d", defaultValue = "2e-4") double lrD;
+    @Option(names = "--lr-d", defaultValue = "2e-4",
+            description = "Adam learning rate of the discriminator (default ${DEFAULT-VALUE}).")
+    double lrD;
 
     @Option(names = "--freeze-d", description = "Keep the teacher's discriminator fixed during fine-tuning.")
     boolean freezeDiscriminator;
 
-    @Option(names = "--checkpoint-every", defaultValue = "200") int checkpointEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "200",
+            description = "Fine-tuning steps between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
 
     @Option(names = "--evaluator", description = "Evaluator ONNX file, for distillation's perceptual loss.")
     Path evaluator;
@@ -100,13 +114,9 @@ final class CompressCommand implements Callable<Integer> {
             throw new GanCompressException("--steps " + steps + " fine-tunes against the teacher's discriminator: "
                     + "pass --teacher-d");
         }
-        Model teacherModel = ModelFiles.read(teacher);
+        Model teacherModel = ModelFiles.readGenerator(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
         int[] image = teacherModel.outputShape().dims();
-        if (image.length != 3) {
-            throw new GanCompressException("teacher " + teacher + " outputs " + teacherModel.outputShape()
-                    + ", not an image [C, H, W]");
-        }
         ImageDataset dataset = steps == 0 ? null
                 : Datasets.open(data, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
         Path workDir = out.toAbsolutePath().resolveSibling(out.getFileName() + ".work");
@@ -146,7 +156,8 @@ final class CompressCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        OnnxExporter.write(compressed.withName(teacherModel.name() + "-" + compression.name()), out, provenance);
+        ModelFiles.report(out, VerifiedModelWriter.write(compressed.withName(teacherModel.name() + "-"
+                + compression.name()), out, provenance, verifyOption.verify()));
         System.out.printf(Locale.ROOT, "wrote %s: params %.3fx, MACs %.3fx of the teacher%n", out,
                 (double) compressed.parameterCount() / teacherModel.parameterCount(),
                 (double) compressed.macs() / teacherModel.macs());

@@ -21,6 +21,9 @@ import java.util.concurrent.Callable;
                 + "technique and combination (equal fine-tuning budgets), evaluate each, and write the report "
                 + "(out/demo/report.md). Interrupted runs continue where they stopped.")
 final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    VerifyOption verifyOption = new VerifyOption();
+
     @Option(names = "--models", defaultValue = "models", description = "Folder of bundled models (default ${DEFAULT-VALUE}).")
     Path models;
 
@@ -33,9 +36,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "10000", description = "Generated samples per model for FID etc.")
     int samples;
 
-    @Option(names = "--data-dir") Path dataDir;
+    @Option(names = "--data-dir",
+            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
+    Path dataDir;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of training, latent codes and metrics (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -56,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         ComparisonRun run = new ComparisonRun(teacherFile, discriminatorFile, evaluatorFile, Datasets.FASHION_MNIST,
-                Datasets.FASHION_MNIST_TEST, dataDir, out, seed);
+                Datasets.FASHION_MNIST_TEST, dataDir, out, seed, verifyOption.verify());
         Model teacher = run.teacher();
         long started = System.nanoTime();
         List<ResultRow> rows = run.run(t -> DemoRecipes.entries(t, steps), steps, samples);

@@ -1,12 +1,17 @@
 package dev.gancompress.cli;
 
+import dev.gancompress.GanCompressException;
+import dev.gancompress.model.Input;
 import dev.gancompress.model.Model;
-import dev.gancompress.onnx.OnnxExporter;
+import dev.gancompress.runtime.OnnxVerification;
+import dev.gancompress.runtime.VerifiedModelWriter;
 import dev.gancompress.onnx.OnnxImporter;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /** Model file I/O for commands, with the provenance every artifact carries. */
 final class ModelFiles {
@@ -17,13 +22,46 @@ final class ModelFiles {
         return OnnxImporter.read(file);
     }
 
-    static void write(Model model, Path file, String command, long seed, String datasetHash) {
+    /** The model as stored, even when its weights are not finite, for showing what the file holds. */
+    static Model readForInspection(Path file) {
+        return OnnxImporter.readForInspection(file);
+    }
+
+    /** Reads a model that must be a generator: a latent input (and perhaps a class label), an image output. */
+    static Model readGenerator(Path file) {
+        return requireGenerator(read(file), file);
+    }
+
+    static Model requireGenerator(Model model, Path file) {
+        if (model.input(Input.Kind.LATENT) == null) {
+            StringJoiner inputs = new StringJoiner(", ");
+            for (Input in : model.inputs()) {
+                inputs.add(in.kind().name().toLowerCase(Locale.ROOT) + " '" + in.name() + "' " + in.shape());
+            }
+            throw new GanCompressException("model " + file + " is not a generator: its inputs are " + inputs
+                    + "; expected a latent input (a vector per sample; a discriminator or evaluator takes an image)");
+        }
+        if (model.outputShape().rank() != 3) {
+            throw new GanCompressException("model " + file + " outputs " + model.outputShape()
+                    + "; a generator outputs an image [C, H, W]");
+        }
+        return model;
+    }
+
+    /** Writes through {@link VerifiedModelWriter}: nothing is written when ORT and the engine disagree. */
+    static void write(Model model, Path file, String command, long seed, String datasetHash, boolean verify) {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("command", command);
         provenance.put("seed", Long.toString(seed));
         if (datasetHash != null) {
             provenance.put("dataset_sha256", datasetHash);
         }
-        OnnxExporter.write(model, file, provenance);
+        report(file, VerifiedModelWriter.write(model, file, provenance, verify));
+    }
+
+    static void report(Path file, OnnxVerification.Result check) {
+        if (check != null) {
+            System.out.println(file + ": " + check.summary());
+        }
     }
 }

@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed of initialisation, batch order and latent codes (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-every-epoch", description = "Measure FID (with a 95% bootstrap interval), KID and recall "
+    @Option(names = "--eval-every-epoch", description = "Measure FID (with a 95% jackknife interval), KID and recall "
             + "at every epoch end on the evaluator; log quality.csv and quality.png; keep the lowest-FID epoch as "
             + "generator-best.onnx / discriminator-best.onnx; stop when FID has not improved by more than its own "
             + "interval for --patience epochs.")
@@ -119,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue from the run directory's last checkpoint.")
     boolean resume;
+
+    @picocli.CommandLine.Mixin
+    VerifyOption verifyOption = new VerifyOption();
 
     @Override
     public Integer call() throws Exception {
@@ -180,9 +183,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         String command = Main.invocation();
         ModelFiles.write(pair.generator().withName(architecture + "-generator"), out.resolve("generator.onnx"),
-                command, seed, dataset.contentHash());
+                command, seed, dataset.contentHash(), verifyOption.verify());
         ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
-                out.resolve("discriminator.onnx"), command, seed, dataset.contentHash());
+                out.resolve("discriminator.onnx"), command, seed, dataset.contentHash(), verifyOption.verify());
         writeSamples(pair.generator(), dataset.channels(), out.resolve("samples.png"));
         System.out.println("wrote " + out.resolve("generator.onnx") + ", " + out.resolve("discriminator.onnx")
                 + ", " + out.resolve("samples.png") + ", " + out.resolve("losses.csv"));
@@ -206,10 +209,10 @@ final class TrainCommand implements Callable<Integer> {
                     if (q.best()) {
                         ModelFiles.write(pair.generator().withName(architecture + "-generator"),
                                 out.resolve("generator-best.onnx"), command + " (epoch " + q.epoch() + ")", seed,
-                                datasetHash);
+                                datasetHash, verifyOption.verify());
                         ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
                                 out.resolve("discriminator-best.onnx"), command + " (epoch " + q.epoch() + ")", seed,
-                                datasetHash);
+                                datasetHash, verifyOption.verify());
                     }
                     List<ConvergenceMonitor.EpochQuality> all = new ArrayList<>(history);
                     all.add(q);

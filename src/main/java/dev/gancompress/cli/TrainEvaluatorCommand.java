@@ -23,6 +23,9 @@ import java.util.concurrent.Callable;
                 + "Writes an ONNX file recording its test accuracy, feature layer, dataset hash and this command; "
                 + "checkpoints every epoch to <out>.ckpt, --resume continues a killed run.")
 final class TrainEvaluatorCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    VerifyOption verifyOption = new VerifyOption();
+
     @Option(names = "--data", defaultValue = "fashion-mnist",
             description = "Labelled training set: fashion-mnist or an IDX images file (default ${DEFAULT-VALUE}).")
     String data;
@@ -44,7 +47,9 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of initialisation and batch order (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--out", required = true, description = "Evaluator ONNX file to write.")
     Path out;
@@ -78,7 +83,8 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
         provenance.put(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
         provenance.put(DomainEvaluator.META_TEST_SET, testSpec);
         provenance.put(DomainEvaluator.META_TEST_SET_HASH, test.contentHash());
-        dev.gancompress.onnx.OnnxExporter.write(result.model().withName("evaluator-" + nameOf(data)), out, provenance);
+        ModelFiles.report(out, dev.gancompress.runtime.VerifiedModelWriter.write(result.model().withName("evaluator-"
+                + nameOf(data)), out, provenance, verifyOption.verify()));
         try {
             Files.deleteIfExists(checkpoint);
         } catch (java.io.IOException e) {

@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * Measures a generator's quality at the end of every training epoch and decides when training has converged.
  *
- * <p>Each epoch: FID (with its bootstrap interval) and recall of a fixed set of latent codes against the real
+ * <p>Each epoch: FID (with its jackknife interval) and recall of a fixed set of latent codes against the real
  * reference set, one CSV row. Converged: the last {@code patience} epochs each failed to improve the best FID
  * so far by more than the half-width of their own interval, i.e. further training no longer makes a difference
  * the evaluation can resolve. Compression results are only meaningful on such a teacher: a student fine-tuned
@@ -85,7 +85,7 @@ public final class ConvergenceMonitor implements TrainingHook {
     private final Listener listener;
     private final List<EpochQuality> history = new ArrayList<>();
 
-    /** {@code evaluation}'s settings give the sample count, seed and bootstrap resamples; generator is trained live. */
+    /** {@code evaluation}'s settings give the sample count, seed and interval groups; the generator is trained live. */
     public ConvergenceMonitor(QualityEvaluation evaluation, Model generator, Path csvFile, Criterion criterion,
                               Listener listener) {
         this.evaluation = evaluation;
@@ -148,7 +148,7 @@ public final class ConvergenceMonitor implements TrainingHook {
                 QualityEvaluation.Progress.NONE);
         QualityIntervals iv = r.intervals();
         if (iv == null) {
-            throw new IllegalStateException("the convergence check needs intervals (bootstrap resamples > 0)");
+            throw new IllegalStateException("the convergence check needs intervals (interval groups > 0)");
         }
         EpochQuality previousBest = best();
         boolean isBest = previousBest == null || r.fid() < previousBest.fid();

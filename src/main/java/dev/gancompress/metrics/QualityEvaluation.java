@@ -30,7 +30,7 @@ public final class QualityEvaluation {
      * KID 100 subsets of 1000, k = 3) are fixed so that numbers from different runs compare.
      */
     public record Settings(int samples, long seed, int referenceCount, int batchSize, int k, int kidSubsets,
-                           int kidSubsetSize, Path cacheDir, boolean refresh, int bootstrapResamples) {
+                           int kidSubsetSize, Path cacheDir, boolean refresh, int intervalGroups) {
         public Settings {
             if (samples < 2 || referenceCount < 2 || batchSize < 1 || k < 1 || kidSubsets < 1 || kidSubsetSize < 2) {
                 throw new GanCompressException("evaluation settings: samples and reference count must be >= 2, batch "
@@ -41,46 +41,46 @@ public final class QualityEvaluation {
             if (cacheDir == null) {
                 throw new GanCompressException("evaluation settings: a cache directory is required");
             }
-            if (bootstrapResamples != 0 && bootstrapResamples < 10) {
-                throw new GanCompressException("evaluation settings: bootstrap resamples must be 0 (no intervals) or"
-                        + " >= 10, got " + bootstrapResamples);
+            if (intervalGroups != 0 && intervalGroups < 2) {
+                throw new GanCompressException("evaluation settings: interval groups must be 0 (no intervals) or"
+                        + " >= 2, got " + intervalGroups);
             }
         }
 
         public static Settings defaults() {
             return new Settings(10_000, 1, 10_000, 250, PrecisionRecall.DEFAULT_K, KernelDistance.DEFAULT_SUBSETS,
                     KernelDistance.DEFAULT_SUBSET_SIZE, Path.of(".cache", "gancompress"), false,
-                    SampleIntervals.DEFAULT_RESAMPLES);
+                    SampleIntervals.DEFAULT_GROUPS);
         }
 
         public Settings withSamples(int n) {
-            return new Settings(n, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, bootstrapResamples);
+            return new Settings(n, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, intervalGroups);
         }
 
         public Settings withSeed(long s) {
-            return new Settings(samples, s, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, bootstrapResamples);
+            return new Settings(samples, s, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, intervalGroups);
         }
 
         public Settings withReferenceCount(int n) {
-            return new Settings(samples, seed, n, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, bootstrapResamples);
+            return new Settings(samples, seed, n, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh, intervalGroups);
         }
 
         public Settings withKid(int subsets, int subsetSize) {
-            return new Settings(samples, seed, referenceCount, batchSize, k, subsets, subsetSize, cacheDir, refresh, bootstrapResamples);
+            return new Settings(samples, seed, referenceCount, batchSize, k, subsets, subsetSize, cacheDir, refresh, intervalGroups);
         }
 
         public Settings withCacheDir(Path dir) {
-            return new Settings(samples, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, dir, refresh, bootstrapResamples);
+            return new Settings(samples, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, dir, refresh, intervalGroups);
         }
 
-        /** 0 skips the intervals (per-epoch monitoring that only needs the point estimates). */
-        public Settings withBootstrapResamples(int b) {
+        /** Jackknife groups of the intervals; 0 skips them. */
+        public Settings withIntervalGroups(int b) {
             return new Settings(samples, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, refresh,
                     b);
         }
 
         public Settings withRefresh(boolean r) {
-            return new Settings(samples, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, r, bootstrapResamples);
+            return new Settings(samples, seed, referenceCount, batchSize, k, kidSubsets, kidSubsetSize, cacheDir, r, intervalGroups);
         }
     }
 
@@ -206,9 +206,9 @@ public final class QualityEvaluation {
         Double accuracy = classes > 0 ? (double) correct / n : null;
         QualityReport.Cost cost = QualityReport.Cost.of(CostModel.of(student.model(), costOptions));
         int subsetSize = Math.min(settings.kidSubsetSize(), Math.min(real.count(), n));
-        QualityIntervals intervals = settings.bootstrapResamples() == 0 ? null
+        QualityIntervals intervals = settings.intervalGroups() == 0 ? null
                 : SampleIntervals.compute(real.features(), real.count(), ref.stats(), features, n, d, settings.k(),
-                settings.bootstrapResamples(), settings.seed());
+                settings.intervalGroups());
         return new QualityReport(student.model().name(), student.file(), student.sha256(),
                 teacherOrNull == null ? null : teacherOrNull.file(),
                 teacherOrNull == null ? null : teacherOrNull.sha256(),
@@ -232,7 +232,7 @@ public final class QualityEvaluation {
                 && report.reference().sha256().equals(reference.contentHash()) && report.reference().count() == n
                 && report.generatedSamples() == settings.samples() && report.seed() == settings.seed()
                 && report.k() == settings.k() && report.kidSubsets() == settings.kidSubsets()
-                && (report.intervals() == null ? 0 : report.intervals().resamples()) == settings.bootstrapResamples()
+                && (report.intervals() == null ? 0 : report.intervals().groups()) == settings.intervalGroups()
                 && report.cost().energySource().equals(costOptions.energy().source());
     }
 

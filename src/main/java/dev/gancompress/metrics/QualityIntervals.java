@@ -1,19 +1,16 @@
 package dev.gancompress.metrics;
 
 /**
- * 95% intervals of the sample-quality metrics, with how they were obtained.
- *
- * <p>FID, precision and recall: percentile bootstrap over the generated samples (the reference set held fixed),
- * {@code resamples} draws with replacement; for recall the generated manifold's radii are those of the full set
- * (re-estimating k-NN radii on a resample with duplicates would shrink them to zero). KID: the full-sample
- * unbiased MMD^2 estimate with a delete-one jackknife over both sets, mean +- 1.96 standard errors.
- * The intervals therefore cover the sampling noise of the evaluation, not the training noise of the model:
- * for that, compare several training seeds.
+ * 95% intervals of the sample-quality metrics, with how they were obtained ({@link SampleIntervals}): FID,
+ * precision and recall by a delete-a-group jackknife over both the generated and the real samples ({@code groups}
+ * groups each), KID by the exact delete-one jackknife of its full-sample unbiased estimate; each interval is the
+ * estimate +- 1.96 standard errors. They cover the sampling noise of the evaluation, not the training noise of
+ * the model: for that, compare several training seeds.
  *
  * @param kidEstimate the full-sample unbiased KID estimate the KID interval is centred on
  */
-public record QualityIntervals(String method, int resamples, double level, long seed, Interval fid, double kidEstimate,
+public record QualityIntervals(String method, int groups, double level, Interval fid, double kidEstimate,
                                Interval kid, Interval precision, Interval recall) {
-    public static final String METHOD = "bootstrap over generated samples (FID, precision, recall; recall with "
-            + "fixed manifold radii), delete-one jackknife (KID, full-sample unbiased estimate)";
+    public static final String METHOD = "jackknife over generated and real samples (FID, precision, recall: "
+            + "delete-a-group; KID: delete-one of the all-pairs unbiased estimate), estimate +- 1.96 SE";
 }

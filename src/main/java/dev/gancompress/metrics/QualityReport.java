@@ -15,7 +15,7 @@ import java.util.Locale;
  * the teacher (when given), class accuracy (for conditional generators) and the inference cost, with enough
  * provenance (file hashes, evaluator layer, sample counts, seed) to tell whether two reports are comparable.
  *
- * @param intervals null when the evaluation skipped them (bootstrap resamples 0)
+ * @param intervals null when the evaluation skipped them (interval groups 0)
  * @param fidelity null without a teacher
  * @param conditionalAccuracy null for an unconditional generator
  */
@@ -103,8 +103,8 @@ public record QualityReport(String model, String modelFile, String modelSha256, 
             interval(sb, "KID x 1e3 (all pairs)", intervals.kidEstimate(), intervals.kid(), "%.3f", 1e3);
             interval(sb, "precision (k=" + k + ")", precision, intervals.precision(), "%.4f", 1);
             interval(sb, "recall (k=" + k + ")", recall, intervals.recall(), "%.4f", 1);
-            sb.append(String.format(Locale.ROOT, "  intervals: %s, %d resamples%n", intervals.method(),
-                    intervals.resamples()));
+            sb.append(String.format(Locale.ROOT, "  intervals: %s, %d groups%n", intervals.method(),
+                    intervals.groups()));
         }
         if (conditionalAccuracy != null) {
             row(sb, "class accuracy of requested labels", fmt(conditionalAccuracy, "%.4f"));

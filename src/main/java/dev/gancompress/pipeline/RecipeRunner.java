@@ -9,8 +9,9 @@ import dev.gancompress.compress.FineTuneController;
 import dev.gancompress.compress.FineTuning;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Model;
-import dev.gancompress.onnx.OnnxExporter;
 import dev.gancompress.onnx.OnnxImporter;
+import dev.gancompress.runtime.OnnxVerification;
+import dev.gancompress.runtime.VerifiedModelWriter;
 import dev.gancompress.train.GanTrainer;
 import dev.gancompress.train.TrainingHook;
 
@@ -34,7 +35,9 @@ public final class RecipeRunner {
     public static final String OUTPUT = "generator.onnx";
 
     /** What one recipe produced. */
-    public record Result(Recipe recipe, Model model, Path file, double fineTuneSeconds, boolean reused) {
+    /** @param verification the ONNX Runtime check of the written file; null when reused or not verified */
+    public record Result(Recipe recipe, Model model, Path file, double fineTuneSeconds, boolean reused,
+                         OnnxVerification.Result verification) {
     }
 
     private final Model teacher;
@@ -45,10 +48,19 @@ public final class RecipeRunner {
     private final Path workRoot;
     private final Map<String, String> provenance;
     private final Function<String, List<TrainingHook>> hooks;
+    private final boolean verify;
 
     public RecipeRunner(Model teacher, Model teacherDiscriminator, ImageDataset data, Model evaluator,
                         FineTuning.Settings settings, Path workRoot, Map<String, String> provenance,
                         Function<String, List<TrainingHook>> hooks) {
+        this(teacher, teacherDiscriminator, data, evaluator, settings, workRoot, provenance, hooks, true);
+    }
+
+    /** @param verify whether every written student is checked in ONNX Runtime ({@link VerifiedModelWriter}) */
+    public RecipeRunner(Model teacher, Model teacherDiscriminator, ImageDataset data, Model evaluator,
+                        FineTuning.Settings settings, Path workRoot, Map<String, String> provenance,
+                        Function<String, List<TrainingHook>> hooks, boolean verify) {
+        this.verify = verify;
         this.teacher = teacher;
         this.teacherDiscriminator = teacherDiscriminator;
         this.data = data;
@@ -79,7 +91,7 @@ public final class RecipeRunner {
             Model done = OnnxImporter.read(out);
             if (recipe.toJson().equals(done.metadata().get("recipe"))) {
                 double seconds = Double.parseDouble(done.metadata().getOrDefault("fine_tune_seconds", "0"));
-                return new Result(recipe, done, out, seconds, true);
+                return new Result(recipe, done, out, seconds, true, null);
             }
             throw new GanCompressException("work directory " + dir + " holds the output of another recipe ("
                     + done.metadata().get("recipe") + "); remove it or use another --work directory");
@@ -120,7 +132,7 @@ public final class RecipeRunner {
             meta.put("dataset_sha256", data.contentHash());
         }
         Model named = model.withName(teacher.name() + "-" + recipe.name());
-        OnnxExporter.write(named, out, meta);
-        return new Result(recipe, named, out, seconds, false);
+        OnnxVerification.Result check = VerifiedModelWriter.write(named, out, meta, verify);
+        return new Result(recipe, named, out, seconds, false, check);
     }
 }
