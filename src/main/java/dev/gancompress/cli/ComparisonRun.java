@@ -68,8 +68,17 @@ final class ComparisonRun {
      * again once every student exists, so the numbers name the file as it is then.
      */
     List<ResultRow> run(Function<Model, List<ComparisonEntry>> entries, long steps, int samples) {
+        return run(entries, steps, samples, seed, work);
+    }
+
+    /**
+     * The same with the students fine-tuned from {@code trainingSeed} in {@code dir}; the evaluation keeps the run's
+     * seed, so the seeds' tables differ by training noise only and share their latent codes.
+     */
+    List<ResultRow> run(Function<Model, List<ComparisonEntry>> entries, long steps, int samples, long trainingSeed,
+                        Path dir) {
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, train, DomainEvaluator.load(evaluatorFile).model(),
-                FineTuning.Settings.defaults(steps, seed), work,
+                FineTuning.Settings.defaults(steps, trainingSeed), dir,
                 Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacherFile)),
                 name -> List.of(new ProgressBarHook("fine-tune " + name)), verify);
         return RecipeComparison.run(teacher, teacherFile.toString(), runner,
@@ -80,14 +89,22 @@ final class ComparisonRun {
 
     /** Writes {@code <work>/<stem>.md/.json}, the plots and the sample grid, and prints the table. */
     void report(String stem, String title, String preamble, List<ResultRow> rows) {
+        report(work, stem, title, preamble, rows);
+    }
+
+    void report(Path dir, String stem, String title, String preamble, List<ResultRow> rows) {
         List<Model> models = new ArrayList<>();
         models.add(teacher);
         for (ResultRow r : rows.subList(1, rows.size())) {
-            models.add(ModelFiles.read(work.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
+            models.add(ModelFiles.read(dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
         }
-        ComparisonReport.writeAll(work, stem, title, preamble, rows, models, seed);
+        ComparisonReport.writeAll(dir, stem, title, preamble, rows, models, seed);
         System.out.println(ComparisonReport.markdown(rows));
-        System.out.printf(Locale.ROOT, "wrote %s%n", work.resolve(stem + ".md"));
+        System.out.printf(Locale.ROOT, "wrote %s%n", dir.resolve(stem + ".md"));
+    }
+
+    Path work() {
+        return work;
     }
 
     /** The evaluation settings as a sentence for report preambles. */

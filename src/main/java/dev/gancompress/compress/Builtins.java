@@ -23,6 +23,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.prune.NetworkSlimming.NAME,
                 dev.gancompress.compress.prune.NetworkSlimming.Config.class,
                 dev.gancompress.compress.prune.NetworkSlimming::new);
+        CompressionRegistry.register(UncompressedControl.NAME, UncompressedControl.Config.class,
+                UncompressedControl::new);
         CompressionRegistry.register(dev.gancompress.compress.distill.Distillation.NAME,
                 dev.gancompress.compress.distill.DistillationConfig.class,
                 dev.gancompress.compress.distill.Distillation::new);

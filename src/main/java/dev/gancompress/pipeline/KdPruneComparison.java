@@ -1,6 +1,7 @@
 package dev.gancompress.pipeline;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.UncompressedControl;
 import dev.gancompress.compress.distill.DistillationConfig;
 import dev.gancompress.compress.distill.StudentInit;
 import dev.gancompress.compress.prune.ChannelCriterion;
@@ -48,8 +49,19 @@ public final class KdPruneComparison {
     private KdPruneComparison() {
     }
 
+    /**
+     * The students, preceded by the two same-budget controls: the uncompressed teacher fine-tuned with the
+     * pruned students' losses (adversarial only) and with the distilled students' losses (a full-width student
+     * initialised as the teacher, distilled from it).
+     */
     public static List<ComparisonEntry> entries(Model teacher, Settings s) {
         List<ComparisonEntry> list = new ArrayList<>();
+        list.add(new ComparisonEntry(Recipe.of("control-adv", s.fineTuneSteps(), UncompressedControl.NAME,
+                new UncompressedControl.Config()), "control: teacher + adversarial fine-tune", "1 (control)"));
+        list.add(new ComparisonEntry(Recipe.of("control-kd", s.fineTuneSteps(), "distillation",
+                DistillationConfig.ofWidth(1.0, StudentInit.TEACHER_SELECTION)
+                        .withWeights(s.outputWeight(), s.featureWeight(), 0, s.adversarialWeight())),
+                "control: teacher + distillation fine-tune", "1 (control)"));
         for (double f : s.macsFractions()) {
             double ratio = ChannelPruning.ratioForMacs(teacher, f);
             double width = 1 - ratio;

@@ -22,8 +22,9 @@ public final class ComparisonReport {
     public static String markdown(List<ResultRow> rows) {
         QualityReport.Cost ref = rows.get(0).quality().cost();
         StringBuilder sb = new StringBuilder();
-        sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID | KID x1e3 | "
-                + "precision | recall | PSNR to teacher (dB) | SSIM to teacher | energy/image (uJ) | fine-tune (s) |\n");
+        sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID [95% CI] | "
+                + "KID x1e3 [95% CI] | precision | recall [95% CI] | PSNR to teacher (dB) | SSIM to teacher | "
+                + "energy/image (uJ) | fine-tune (s) |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ResultRow r : rows) {
             QualityReport q = r.quality();
@@ -31,14 +32,24 @@ public final class ComparisonReport {
             double psnr = q.fidelity() == null ? Double.NaN : q.fidelity().psnr();
             double ssim = q.fidelity() == null ? Double.NaN : q.fidelity().ssim();
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %s | %s | %,d | %.3f | %,d | %,d | %.2f | %.2f ± %.2f | %.3f | %.3f | %s | %s | %.1f | %.0f |%n",
+                    "| %s | %s | %s | %,d | %.3f | %,d | %,d | %s | %s | %.3f | %s | %s | %s | %.1f | %.0f |%n",
                     r.name(), r.method(), r.target(), c.macs(), (double) c.macs() / ref.macs(), c.parameters(),
-                    r.nonZeroParameters(), q.fid(), q.kidMean() * 1e3, q.kidStd() * 1e3, q.precision(), q.recall(),
+                    r.nonZeroParameters(), withInterval(q.fid(), q.intervals() == null ? null : q.intervals().fid(),
+                            "%.2f", 1),
+                    q.intervals() == null ? String.format(Locale.ROOT, "%.2f ± %.2f (subsets)", q.kidMean() * 1e3,
+                            q.kidStd() * 1e3) : withInterval(q.intervals().kidEstimate(), q.intervals().kid(), "%.2f",
+                            1e3), q.precision(),
+                    withInterval(q.recall(), q.intervals() == null ? null : q.intervals().recall(), "%.3f", 1),
                     Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.2f", psnr),
                     Double.isNaN(ssim) ? "-" : String.format(Locale.ROOT, "%.3f", ssim), c.energyPj() / 1e6,
                     r.fineTuneSeconds()));
         }
         return sb.toString();
+    }
+
+    private static String withInterval(double v, dev.gancompress.metrics.Interval iv, String format, double scale) {
+        String value = String.format(Locale.ROOT, format, v * scale);
+        return iv == null ? value : value + " " + iv.format(format, scale);
     }
 
     public static void writeMarkdown(Path file, String title, String preamble, List<ResultRow> rows) {

@@ -56,9 +56,18 @@ class KdPruneComparisonTest {
 
         List<ResultRow> rows = KdPruneComparison.run(teacher, "teacher.onnx", runner, () -> evaluation, settings, null);
         assertThat(rows).extracting(ResultRow::name)
-                .containsExactly("teacher", "prune-1of2", "kd-1of2", "prune-kd-1of2");
+                .containsExactly("teacher", "control-adv", "control-kd", "prune-1of2", "kd-1of2", "prune-kd-1of2");
         assertThat(rows.get(0).quality().fidelity().psnr()).isInfinite();
         long teacherMacs = rows.get(0).quality().cost().macs();
+        // the controls keep the teacher's architecture but were fine-tuned: same cost, other images
+        for (ResultRow control : rows.subList(1, 3)) {
+            assertThat(control.quality().cost().macs()).isEqualTo(teacherMacs);
+            assertThat(control.quality().cost().parameters()).isEqualTo(rows.get(0).quality().cost().parameters());
+            assertThat(control.quality().fidelity().psnr()).as(control.name()).isFinite();
+            assertThat(control.fineTuneSeconds()).isPositive();
+        }
+        rows = new java.util.ArrayList<>(rows);
+        rows.subList(1, 3).clear();
         for (ResultRow r : rows.subList(1, rows.size())) {
             double ratio = (double) r.quality().cost().macs() / teacherMacs;
             assertThat(ratio).as(r.name()).isBetween(0.4, 0.6);
@@ -74,6 +83,8 @@ class KdPruneComparisonTest {
         assertThat(dir.resolve("work").resolve("teacher-quality.json")).exists();
         // a second run (a resumed comparison) reuses the written students and evaluations: nothing redone
         List<ResultRow> again = KdPruneComparison.run(teacher, "teacher.onnx", runner, () -> evaluation, settings, null);
+        again = new java.util.ArrayList<>(again);
+        again.subList(1, 3).clear();
         for (int i = 0; i < rows.size(); i++) {
             assertThat(again.get(i).quality().fid()).isEqualTo(rows.get(i).quality().fid());
         }
