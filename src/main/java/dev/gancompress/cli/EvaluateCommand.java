@@ -74,7 +74,11 @@ final class EvaluateCommand implements Callable<Integer> {
         QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)
                 .withReferenceCount(referenceCount).withCacheDir(cacheDir).withRefresh(refresh);
         QualityEvaluation.Source student = QualityEvaluation.Source.read(model);
+        ModelFiles.requireGenerator(student.model(), model);
         QualityEvaluation.Source teacherSource = teacher == null ? null : QualityEvaluation.Source.read(teacher);
+        if (teacherSource != null) {
+            ModelFiles.requireGenerator(teacherSource.model(), teacher);
+        }
         DomainEvaluator domain = DomainEvaluator.load(evaluator);
         Shape in = domain.inputShape();
         ImageDataset reference = Datasets.open(data, dataDir, in.channels(), in.height(), in.width(),

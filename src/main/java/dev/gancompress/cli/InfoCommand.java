@@ -3,6 +3,7 @@ package dev.gancompress.cli;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.WeightSlot;
+import dev.gancompress.onnx.FiniteWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +21,8 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = ModelFiles.read(file);
+        // The table describes the file even when its weights are NaN or infinite; the check below then refuses it.
+        Model m = ModelFiles.readForInspection(file);
         System.out.printf(Locale.ROOT, "%s (%s, %,d bytes on disk)%n", m.name(), file, Files.size(file));
         for (var in : m.inputs()) {
             System.out.printf(Locale.ROOT, "  input %-12s %-7s %s%s%n", in.name(), in.kind(), in.shape(),
@@ -52,6 +54,8 @@ final class InfoCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
             System.out.printf(Locale.ROOT, "  %s: %s%n", e.getKey(), e.getValue());
         }
+        System.out.flush();
+        FiniteWeights.require(m, file.toString());
         return ExitCode.OK.code();
     }
 }

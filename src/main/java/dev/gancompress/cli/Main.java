@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad input (a file, field or option).",
+                "Add --debug anywhere on the command line to print the stack trace of a failure."},
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
                 MetricsSanityCommand.class,
@@ -41,9 +43,24 @@ public final class Main implements Runnable {
         String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new Main());
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+        cli.setExecutionExceptionHandler(failureHandler(debug));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("see: gancompress " + ex.getCommandLine().getCommandName()
+                    + " --help");
+            return ExitCode.BAD_INPUT.code();
+        });
+        return cli.execute(rest);
+    }
+
+    /**
+     * A failure inside a command: bad input (a {@link GanCompressException} anywhere in the cause chain) is one line
+     * and exit 2; anything else is one line and exit 1; with --debug the stack trace comes first.
+     */
+    static CommandLine.IExecutionExceptionHandler failureHandler(boolean debug) {
+        return (ex, commandLine, parseResult) -> {
             if (debug) {
-                ex.printStackTrace();
+                ex.printStackTrace(commandLine.getErr());
             }
             Throwable cause = ex;
             while (cause != null && !(cause instanceof GanCompressException)) {
@@ -53,16 +70,27 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("error: " + cause.getMessage());
                 return ExitCode.BAD_INPUT.code();
             }
-            commandLine.getErr().println("error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            commandLine.getErr().println("error: " + message(ex) + (debug ? "" : " (run with --debug for details)"));
             return ExitCode.FAILURE.code();
-        });
-        cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("see: gancompress " + ex.getCommandLine().getCommandName()
-                    + " --help");
-            return ExitCode.BAD_INPUT.code();
-        });
-        return cli.execute(rest);
+        };
+    }
+
+    /**
+     * What went wrong, in words: the message, never the exception class (users read the line, --debug shows the
+     * trace). A wrapper made by {@code new XException(cause)} carries {@code cause.toString()} as its message,
+     * class name included, so it defers to the cause.
+     */
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null
+                && (blank(t.getMessage()) || t.getMessage().equals(t.getCause().toString()))) {
+            t = t.getCause();
+        }
+        return blank(t.getMessage()) ? "unexpected internal failure" : t.getMessage();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     public static void main(String[] args) {

@@ -12,12 +12,16 @@ import java.util.concurrent.Callable;
         description = "FID, KID and precision/recall of real training images, clean and degraded by noise and blur, "
                 + "against the test set: the metrics must grow (or fall) with the degradation.")
 final class MetricsSanityCommand implements Callable<Integer> {
-    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx") Path evaluator;
+    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx",
+            description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
+    Path evaluator;
 
     @Option(names = "--count", defaultValue = "10000", description = "Images per set (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--data-dir") Path dataDir;
+    @Option(names = "--data-dir",
+            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
+    Path dataDir;
 
     @Override
     public Integer call() {

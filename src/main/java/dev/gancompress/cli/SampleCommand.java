@@ -16,11 +16,16 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Generator ONNX file.")
     Path model;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the latent codes (default ${DEFAULT-VALUE}).")
+    long seed;
 
-    @Option(names = "--count", defaultValue = "64") int count;
+    @Option(names = "--count", defaultValue = "64", description = "Images in the grid (default ${DEFAULT-VALUE}).")
+    int count;
 
-    @Option(names = "--columns", defaultValue = "8") int columns;
+    @Option(names = "--columns", defaultValue = "8",
+            description = "Grid columns for unconditional models; conditional ones use one column per class "
+                    + "(default ${DEFAULT-VALUE}).")
+    int columns;
 
     @Option(names = "--scale", defaultValue = "2", description = "Pixel upscaling in the grid.")
     int scale;
@@ -33,12 +38,13 @@ final class SampleCommand implements Callable<Integer> {
         if (count < 1 || columns < 1 || scale < 1) {
             throw new GanCompressException("--count, --columns and --scale must be >= 1");
         }
-        Model g = ModelFiles.read(model);
+        Model g = ModelFiles.readGenerator(model);
         GeneratorSampler sampler = new GeneratorSampler(g);
         int[] shape = sampler.imageShape();
-        if (shape.length != 3) {
-            throw new GanCompressException("model " + model + " outputs " + java.util.Arrays.toString(shape)
-                    + ", expected an image [C, H, W]");
+        long imageSize = g.outputShape().size();
+        if ((long) count * imageSize > Integer.MAX_VALUE - 8) {
+            throw new GanCompressException("--count " + count + ": a grid of that many " + g.outputShape()
+                    + " images does not fit in memory at once; use --count <= " + (Integer.MAX_VALUE - 8) / imageSize);
         }
         float[] images = sampler.generate(seed, count, 64);
         ImageGrid.write(images, count, shape[0], shape[1], shape[2],

@@ -1,11 +1,20 @@
 package dev.gancompress.compress;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.gancompress.GanCompressException;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -20,7 +29,8 @@ public final class CompressionRegistry {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses 2.5 for an integer field instead of truncating it to 2 (Jackson's default). */
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     private static final Map<String, Entry<?>> ENTRIES = new LinkedHashMap<>();
 
     private CompressionRegistry() {
@@ -52,13 +62,42 @@ public final class CompressionRegistry {
     /** Creates a technique from a JSON object of its configuration record's fields (missing: defaults of JSON). */
     public static synchronized Compression create(String name, JsonNode config) {
         Entry<?> e = entry(name);
+        // Checked before Jackson runs: it builds a record before reporting unknown fields, so a misspelt required
+        // field ("lamda") would otherwise surface as the record's complaint about the missing one.
+        List<String> accepted = acceptedFields(e.configType(), null);
+        if (config != null) {
+            for (var fields = config.fieldNames(); fields.hasNext(); ) {
+                String field = fields.next();
+                if (!accepted.contains(field)) {
+                    throw unknownField(name, field, e.configType(), accepted);
+                }
+            }
+        }
         Object cfg;
         try {
             cfg = JSON.treeToValue(config == null ? JSON.createObjectNode() : config, e.configType());
         } catch (UnrecognizedPropertyException ex) {
-            throw new GanCompressException("compression '" + name + "': unknown field '" + ex.getPropertyName()
-                    + "'; expected fields of " + e.configType().getSimpleName());
-        } catch (Exception ex) {
+            throw unknownField(name, fieldPath(ex), ex.getReferringClass(),
+                    acceptedFields(ex.getReferringClass(), ex.getKnownPropertyIds()));
+        } catch (JsonMappingException ex) {
+            GanCompressException ours = rootGanCompressException(ex);
+            if (ours != null) {
+                throw new GanCompressException("compression '" + name + "': invalid configuration: "
+                        + ours.getMessage(), ours);
+            }
+            // Jackson's own message names Java types and the source position over several lines: say instead which
+            // field it was about and what JSON it takes.
+            String path = fieldPath(ex);
+            String field = path.isEmpty() ? "the configuration" : "field '" + path + "'";
+            if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+                String got = ex instanceof InvalidFormatException invalid && invalid.getValue() != null
+                        ? ", got " + JSON.valueToTree(invalid.getValue()) : "";
+                throw new GanCompressException("compression '" + name + "': " + field + " must be "
+                        + expectedJson(mismatch.getTargetType()) + got, ex);
+            }
+            throw new GanCompressException("compression '" + name + "': invalid " + field + ": "
+                    + ex.getOriginalMessage().lines().findFirst().orElse(""), ex);
+        } catch (JsonProcessingException | IllegalArgumentException ex) {
             Throwable root = ex;
             while (root.getCause() != null) {
                 root = root.getCause();
@@ -67,6 +106,83 @@ public final class CompressionRegistry {
                     + root.getMessage());
         }
         return e.create(cfg);
+    }
+
+    /**
+     * The JSON field names a configuration type accepts: a record's components, in declaration order (the record is
+     * the schema, so this list cannot drift from it); Jackson's known properties for any other type.
+     */
+    private static List<String> acceptedFields(Class<?> type, Collection<Object> known) {
+        if (type != null && type.isRecord()) {
+            return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+        }
+        return known == null ? List.of() : known.stream().map(String::valueOf).sorted().toList();
+    }
+
+    private static GanCompressException unknownField(String name, String field, Class<?> type, List<String> accepted) {
+        return new GanCompressException("compression '" + name + "': unknown field '" + field + "' in "
+                + displayName(type) + (accepted.isEmpty() ? ", which takes no fields"
+                : "; accepted fields: " + String.join(", ", accepted)));
+    }
+
+    /** What JSON a value of {@code type} is written as, in a user's words. */
+    private static String expectedJson(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type.isRecord()) {
+            return "a JSON object with fields " + String.join(", ", acceptedFields(type, null));
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "a JSON object";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    /** "MagnitudePruning.Config", not the binary name with '$' and package. */
+    private static String displayName(Class<?> type) {
+        if (type == null) {
+            return "the configuration";
+        }
+        String simple = type.getSimpleName();
+        return type.getEnclosingClass() == null ? simple : displayName(type.getEnclosingClass()) + "." + simple;
+    }
+
+    /** The JSON path of the field a mapping error is about: "schedule", "layerRatios.conv1", "featureLayers[2]". */
+    private static String fieldPath(JsonMappingException ex) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : ex.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static GanCompressException rootGanCompressException(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof GanCompressException g) {
+                return g;
+            }
+        }
+        return null;
     }
 
     public static synchronized Compression create(String name, Record config) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata
  * and bit-identical weights), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
  * nodes, Flatten, initializers repeated as graph inputs, a fixed batch size). Anything else fails with a
- * {@link GanCompressException} naming the file, the node and the operator.
+ * {@link GanCompressException} naming the file, the node and the operator; so does a model with a NaN or infinite
+ * weight ({@link FiniteWeights}).
  *
  * <p>Input kinds: an int64 [N] input is a class LABEL (its class count is the row count of the embedding table
  * that consumes it); a float input is an IMAGE when its type denotation says so, a LATENT when it says TENSOR,
@@ -31,7 +32,16 @@ public final class OnnxImporter {
     private OnnxImporter() {
     }
 
+    /** Reads a model file; a model with a NaN or infinite weight is refused ({@link FiniteWeights}). */
     public static Model read(Path file) {
+        return FiniteWeights.require(readForInspection(file), file.toString());
+    }
+
+    /**
+     * Reads a model file without the finite-weights check, for showing what a file holds ({@code info}); anything
+     * that computes with the model uses {@link #read}.
+     */
+    public static Model readForInspection(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -40,12 +50,12 @@ public final class OnnxImporter {
         } catch (IOException e) {
             throw new GanCompressException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
         }
-        return fromBytes(bytes, file.toString());
+        return fromProto(parse(bytes, file.toString()), file.toString());
     }
 
     /** @param sourceName the file name (or other origin) used in error messages */
     public static Model fromBytes(byte[] bytes, String sourceName) {
-        return fromProto(parse(bytes, sourceName), sourceName);
+        return FiniteWeights.require(fromProto(parse(bytes, sourceName), sourceName), sourceName);
     }
 
     /** Decodes and sanity-checks the protobuf, without mapping it to the IR. */
