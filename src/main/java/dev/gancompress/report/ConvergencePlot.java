@@ -37,9 +37,11 @@ public final class ConvergencePlot {
             }
         }
         XYChart fid = panel(title + ": FID per epoch (evaluator units, lower is better)", "FID", epochs,
-                EpochQuality::fid, q -> new double[] {q.fidInterval().low(), q.fidInterval().high()}, best);
+                EpochQuality::fid, q -> new double[] {q.fidInterval().low(), q.fidInterval().high()}, best,
+                org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         XYChart recall = panel("recall per epoch (higher is better)", "recall", epochs, EpochQuality::recall,
-                q -> new double[] {q.recallInterval().low(), q.recallInterval().high()}, best);
+                q -> new double[] {q.recallInterval().low(), q.recallInterval().high()}, best,
+                org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         BufferedImage top = BitmapEncoder.getBufferedImage(fid);
         BufferedImage bottom = BitmapEncoder.getBufferedImage(recall);
         BufferedImage both = new BufferedImage(top.getWidth(), top.getHeight() + bottom.getHeight(),
@@ -55,11 +57,12 @@ public final class ConvergencePlot {
 
     private static XYChart panel(String title, String yLabel, List<EpochQuality> epochs,
                                  ToDoubleFunction<EpochQuality> value, Function<EpochQuality, double[]> interval,
-                                 EpochQuality best) {
+                                 EpochQuality best, org.knowm.xchart.style.Styler.LegendPosition legend) {
         XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setMarkerSize(7);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        // FID falls and recall rises during training: each legend sits in the corner its curve leaves empty
+        chart.getStyler().setLegendPosition(legend);
         double[] x = epochs.stream().mapToDouble(EpochQuality::epoch).toArray();
         double[] y = epochs.stream().mapToDouble(value).toArray();
         double[] low = epochs.stream().mapToDouble(q -> interval.apply(q)[0]).toArray();
