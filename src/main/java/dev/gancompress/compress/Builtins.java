@@ -28,5 +28,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.distill.Distillation.NAME,
                 dev.gancompress.compress.distill.DistillationConfig.class,
                 dev.gancompress.compress.distill.Distillation::new);
+        CompressionRegistry.register(dev.gancompress.compress.lowrank.LowRankFactorization.NAME,
+                dev.gancompress.compress.lowrank.LowRankConfig.class,
+                dev.gancompress.compress.lowrank.LowRankFactorization::new);
     }
 }
