@@ -18,7 +18,7 @@ import java.util.Locale;
  * <p>Each epoch: FID (with its jackknife interval) and recall of a fixed set of latent codes against the real
  * reference set, one CSV row. Converged: the last {@code patience} epochs each failed to improve the best FID
  * so far by more than the half-width of their own interval, i.e. further training no longer makes a difference
- * the evaluation can resolve. Compression results are only meaningful on such a teacher: a student fine-tuned
+ * the evaluation can resolve, not even accumulated over the patience window. Compression results are only meaningful on such a teacher: a student fine-tuned
  * from an under-trained one improves just by training longer.
  *
  * <p>Resumable: the CSV is the monitor's whole state. On resume, rows after the checkpoint's step are dropped
@@ -164,17 +164,22 @@ public final class ConvergenceMonitor implements TrainingHook {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** Epochs since the last significant improvement of FID (see the class comment). */
+    /**
+     * Epochs since the last significant improvement of FID (see the class comment). An epoch is significant when
+     * it beats the last significant epoch's FID by more than its own interval's half-width; comparing with that
+     * anchor rather than with the latest minimum lets a slow but steady descent (each step inside the noise,
+     * several together outside it) count as progress.
+     */
     public int epochsWithoutImprovement() {
         int flat = 0;
-        double best = Double.POSITIVE_INFINITY;
+        double anchor = Double.POSITIVE_INFINITY;
         for (EpochQuality q : history) {
-            if (q.fid() < best - q.fidInterval().halfWidth()) {
+            if (q.fid() < anchor - q.fidInterval().halfWidth()) {
+                anchor = q.fid();
                 flat = 0;
             } else {
                 flat++;
             }
-            best = Math.min(best, q.fid());
         }
         return flat;
     }

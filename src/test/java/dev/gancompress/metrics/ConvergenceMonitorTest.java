@@ -58,6 +58,14 @@ class ConvergenceMonitorTest {
     }
 
     @Test
+    void aSlowSteadyDescentIsProgressEvenWhenEachStepIsInsideTheNoise() throws IOException {
+        // each step improves by 0.04 < 0.1, but 1.5 -> 1.38 over three epochs is beyond the interval
+        ConvergenceMonitor m = loaded(new double[] {2.0, 1.5, 1.46, 1.42, 1.38}, 0.1, 3, 500);
+        assertThat(m.epochsWithoutImprovement()).isZero();
+        assertThat(m.stopRequested()).isFalse();
+    }
+
+    @Test
     void aResumedRunForgetsEpochsAfterItsCheckpoint() throws IOException {
         ConvergenceMonitor m = loaded(new double[] {2.0, 1.5, 1.45, 1.42, 1.44}, 0.1, 3, 300);
         assertThat(m.history()).hasSize(3);
