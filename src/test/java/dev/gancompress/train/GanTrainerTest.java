@@ -200,4 +200,48 @@ class GanTrainerTest {
         // buffers are allocated at the first step and reused: 120 more steps retain (almost) nothing
         assertThat(used[1] - used[0]).isLessThan(2L << 20);
     }
+
+    @Test
+    void lossTermsSeeFreshExtraGradientsEveryStepAndAreToldAfterEachStep(@TempDir Path dir) {
+        GanTrainer trainer = new GanTrainer(config(10).withMaxSteps(5));
+        Model[] gd = fresh(trainer, TINY);
+        List<Long> afterSteps = new ArrayList<>();
+        List<Integer> extraGradsSeen = new ArrayList<>();
+        trainer.addGeneratorTerm(new GeneratorLossTerm() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public double apply(Network generator, Map<String, Tensor> inputs, Tensor output, float[] outputGrad,
+                                Map<String, float[]> extraGrads, long step) {
+                // a term must never see a previous step's injected gradients: they would pile up
+                extraGradsSeen.add(extraGrads.size());
+                String first = generator.model().nodes().get(0).name();
+                extraGrads.put(first, new float[generator.value(first).data().length]);
+                return 0;
+            }
+
+            @Override
+            public void afterStep(long step) {
+                afterSteps.add(step);
+            }
+        });
+        trainer.run(gd[0], gd[1], blobs(64, 3), dir, false);
+        assertThat(extraGradsSeen).containsExactly(0, 0, 0, 0, 0);
+        assertThat(afterSteps).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void resumingWithOtherSettingsIsRefusedByName(@TempDir Path dir) {
+        GanTrainer first = new GanTrainer(config(10).withMaxSteps(3));
+        Model[] gd = fresh(first, TINY);
+        first.run(gd[0], gd[1], blobs(64, 3), dir, false);
+        TrainingConfig otherLr = new TrainingConfig(10, 8, 1e-3, 2e-3, 0.5, 0.999, GanLoss.NON_SATURATING, 42, 0, 0);
+        assertThatThrownBy(() -> new GanTrainer(otherLr).run(gd[0], gd[1], blobs(64, 3), dir, true))
+                .isInstanceOf(GanCompressException.class)
+                .hasMessageContaining("different settings")
+                .hasMessageContaining(GanTrainer.CHECKPOINT_FILE);
+    }
 }
