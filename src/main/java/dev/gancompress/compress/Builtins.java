@@ -31,5 +31,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.lowrank.LowRankFactorization.NAME,
                 dev.gancompress.compress.lowrank.LowRankConfig.class,
                 dev.gancompress.compress.lowrank.LowRankFactorization::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.PostTrainingQuantization.NAME,
+                dev.gancompress.compress.quantize.QuantizationConfig.class,
+                dev.gancompress.compress.quantize.PostTrainingQuantization::new);
     }
 }

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.gancompress.GanCompressException;
-import dev.gancompress.model.ConvTranspose2d;
 import dev.gancompress.model.Input;
 import dev.gancompress.model.Layer;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.WeightSlot;
+import dev.gancompress.model.WeightStorage;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,9 +77,11 @@ public final class CostModel {
     }
 
     /**
-     * What the cost depends on besides the model. {@code storage} maps "node.role" (as
-     * {@link Model#weightSlots()}) to a stored format; tensors not named are fp32. Null fields (as from JSON
-     * that omits them) take the defaults: fp32 activations, the bundled 45 nm energy table, no storage formats.
+     * What the cost depends on besides the model. Each tensor is counted in the format its IR storage description
+     * gives ({@link StorageFormat#of(WeightStorage)} of {@link dev.gancompress.model.Weights#storage()}: fp32 unless a
+     * quantisation pass set another); {@code storage} overrides that per "node.role" (as {@link Model#weightSlots()})
+     * to ask what another format would cost. Null fields (as from JSON that omits them) take the defaults: fp32
+     * activations, the bundled 45 nm energy table, no overrides.
      */
     public record Options(int batchSize, ActivationPrecision activationPrecision, EnergyTable energy,
                           Map<String, StorageFormat> storage) {
@@ -123,8 +125,9 @@ public final class CostModel {
             return new Options(batchSize, activationPrecision, energy, newStorage);
         }
 
-        public StorageFormat formatOf(String tensor) {
-            return storage.getOrDefault(tensor, StorageFormat.fp32());
+        /** The override for {@code tensor}, or null when the IR's description counts. */
+        public StorageFormat overrideOf(String tensor) {
+            return storage.get(tensor);
         }
 
         public String toJson() {
@@ -165,11 +168,27 @@ public final class CostModel {
      * as PyTorch quantises embeddings per row), and 1 for vectors (biases, normalisation), which are per-tensor.
      */
     public static int channelAxisSize(Layer layer, WeightSlot slot) {
-        if (slot.weights().rank() <= 1) {
-            return 1;
+        int axis = layer.outputChannelAxis(slot);
+        return axis < 0 ? 1 : slot.weights().dim(axis);
+    }
+
+    /** How one tensor is counted: its format and its stored bytes. */
+    record StoredTensor(StorageFormat format, long bytes) {
+    }
+
+    /**
+     * The format {@code slot} is counted in and its bytes: the override's format, with side data for the output
+     * channels ({@link #channelAxisSize}), when {@code o} names the tensor; else the IR's description, with side
+     * data for its own parameter sets (1 when per tensor).
+     */
+    static StoredTensor stored(String tensor, Layer layer, WeightSlot slot, Options o) {
+        StorageFormat override = o.overrideOf(tensor);
+        if (override != null) {
+            return new StoredTensor(override, override.bytes(slot.weights(), channelAxisSize(layer, slot)));
         }
-        return layer instanceof ConvTranspose2d && slot.role().equals("weight") ? slot.weights().dim(1)
-                : slot.weights().dim(0);
+        WeightStorage storage = slot.weights().storage();
+        StorageFormat format = StorageFormat.of(storage);
+        return new StoredTensor(format, format.bytes(slot.weights(), storage.channels()));
     }
 
     public static CostReport of(Model m, Options o) {
@@ -196,12 +215,12 @@ public final class CostModel {
             long nodeWeightBytes = 0;
             boolean integerWeights = true;
             for (WeightSlot slot : node.layer().weights()) {
-                StorageFormat format = o.formatOf(node.name() + "." + slot.role());
+                StoredTensor stored = stored(node.name() + "." + slot.role(), node.layer(), slot, o);
                 nodeParams += slot.trainable() ? slot.weights().size() : 0;
-                nodeWeightBytes += format.bytes(slot.weights(), channelAxisSize(node.layer(), slot));
+                nodeWeightBytes += stored.bytes();
                 weightBytesFp32 += 4L * slot.weights().size();
                 if (slot.role().equals("weight")) {
-                    integerWeights = format.integerValues();
+                    integerWeights = stored.format().integerValues();
                 }
             }
             long readBytes = 0;

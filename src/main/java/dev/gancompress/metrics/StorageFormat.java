@@ -3,12 +3,15 @@ package dev.gancompress.metrics;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.gancompress.model.WeightStorage;
 import dev.gancompress.model.Weights;
 
 /**
- * How one weight tensor is stored, and so how many bytes it occupies. Quantisation and encoding passes set a
- * format per tensor ("node.role", as {@link dev.gancompress.model.Model#weightSlots()}); the cost model counts
- * {@link #bytes} for each.
+ * How one weight tensor is stored, and so how many bytes it occupies: the cost model's size vocabulary. The
+ * format of a tensor is read from the IR's description of it ({@link #of(WeightStorage)} of
+ * {@link Weights#storage()}); {@link CostModel.Options#storage()} may override it per tensor ("node.role", as
+ * {@link dev.gancompress.model.Model#weightSlots()}) to ask "what if" (e.g. sparse or entropy-coded storage,
+ * which no IR description produces yet).
  *
  * <p>{@code channelAxisSize} is the number of output channels the per-channel side data (scales, zero points)
  * is kept for; {@link CostModel#channelAxisSize} gives the convention (1 for vectors, per-tensor).
@@ -19,6 +22,7 @@ import dev.gancompress.model.Weights;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "format")
 @JsonSubTypes({
         @JsonSubTypes.Type(StorageFormat.Fp32.class), @JsonSubTypes.Type(StorageFormat.Fp16.class),
+        @JsonSubTypes.Type(StorageFormat.Bf16.class), @JsonSubTypes.Type(StorageFormat.IntN.class),
         @JsonSubTypes.Type(StorageFormat.Int8.class), @JsonSubTypes.Type(StorageFormat.Int4.class),
         @JsonSubTypes.Type(StorageFormat.Ternary.class), @JsonSubTypes.Type(StorageFormat.Binary.class),
         @JsonSubTypes.Type(StorageFormat.Codebook.class), @JsonSubTypes.Type(StorageFormat.SparseCsr.class),
@@ -45,10 +49,55 @@ public sealed interface StorageFormat permits StorageFormat.ElementFormat, Stora
     }
 
     /**
+     * The size class of an IR storage description: fp16 and bf16 at 16 bits, 8-bit integers as {@link Int8}
+     * (zero points stored when not symmetric), symmetric 4-bit as {@link Int4}, ternary and binary as
+     * {@link Ternary} and {@link Binary}, other integer widths as {@link IntN}.
+     */
+    static ElementFormat of(WeightStorage storage) {
+        return storage.accept(new WeightStorage.Visitor<ElementFormat>() {
+            @Override
+            public ElementFormat fp32(WeightStorage.Fp32 s) {
+                return StorageFormat.fp32();
+            }
+
+            @Override
+            public ElementFormat fp16(WeightStorage.Fp16 s) {
+                return new Fp16();
+            }
+
+            @Override
+            public ElementFormat bf16(WeightStorage.Bf16 s) {
+                return new Bf16();
+            }
+
+            @Override
+            public ElementFormat integer(WeightStorage.IntN s) {
+                boolean symmetric = s.symmetric();
+                if (s.bits() == 8) {
+                    return new Int8(symmetric ? 0 : 8);
+                }
+                if (symmetric && s.bits() == 4) {
+                    return new Int4();
+                }
+                if (symmetric && s.kind().equals("ternary")) {
+                    return new Ternary();
+                }
+                return new IntN(s.bits(), symmetric ? 0 : 8);
+            }
+
+            @Override
+            public ElementFormat binary(WeightStorage.Binary s) {
+                return new Binary();
+            }
+        });
+    }
+
+    /**
      * A dense format with a fixed number of bits per value plus side data (scales, centroids) whose size
      * depends only on the channel count. The values of a {@link SparseCsr} are one of these.
      */
-    sealed interface ElementFormat extends StorageFormat permits Fp32, Fp16, Int8, Int4, Ternary, Binary, Codebook {
+    sealed interface ElementFormat extends StorageFormat permits Fp32, Fp16, Bf16, IntN, Int8, Int4, Ternary, Binary,
+            Codebook {
         int bitsPerValue();
 
         long sideBytes(int channelAxisSize);
@@ -93,6 +142,56 @@ public sealed interface StorageFormat permits StorageFormat.ElementFormat, Stora
         @Override
         public boolean integerValues() {
             return false;
+        }
+    }
+
+    /** bfloat16 (the top half of an fp32), no side data. */
+    @JsonTypeName("bf16")
+    record Bf16() implements ElementFormat {
+        @Override
+        public int bitsPerValue() {
+            return 16;
+        }
+
+        @Override
+        public long sideBytes(int channelAxisSize) {
+            return 0;
+        }
+
+        @Override
+        public boolean integerValues() {
+            return false;
+        }
+    }
+
+    /**
+     * Integers of any width from 2 to 8 bits, packed, with one fp32 scale per channel and, unless
+     * {@code zeroPointBits} is 0 (symmetric), a zero point of that many bits (rounded up to whole bytes) per channel.
+     */
+    @JsonTypeName("intN")
+    record IntN(int bits, int zeroPointBits) implements ElementFormat {
+        public IntN {
+            if (bits < 2 || bits > 8) {
+                throw new IllegalArgumentException("intN bits must be in [2, 8], got " + bits);
+            }
+            if (zeroPointBits < 0 || zeroPointBits > 32) {
+                throw new IllegalArgumentException("intN zeroPointBits must be in [0, 32], got " + zeroPointBits);
+            }
+        }
+
+        @Override
+        public int bitsPerValue() {
+            return bits;
+        }
+
+        @Override
+        public long sideBytes(int channelAxisSize) {
+            return (long) channelAxisSize * (4 + (zeroPointBits + 7) / 8);
+        }
+
+        @Override
+        public boolean integerValues() {
+            return true;
         }
     }
 

@@ -52,6 +52,12 @@ public record ConvTranspose2d(int in, int out, Kernel2d kernel, int outputPadH, 
         return Layer.weightAndBias(weight, bias);
     }
 
+    /** Output channels are dim 1 of the [in, out, kh, kw] kernel (ONNX DequantizeLinear axis 1). */
+    @Override
+    public int outputChannelAxis(WeightSlot slot) {
+        return slot.role().equals("weight") ? 1 : Layer.super.outputChannelAxis(slot);
+    }
+
     @Override
     public ConvTranspose2d copy() {
         return new ConvTranspose2d(in, out, kernel, outputPadH, outputPadW, weight.copy(), Layer.copyOrNull(bias));

@@ -25,6 +25,17 @@ public sealed interface Layer permits Linear, Conv2d, ConvTranspose2d, BatchNorm
         return List.of();
     }
 
+    /**
+     * The axis of {@code slot}'s tensor that runs over the layer's output channels: where per-channel quantisation
+     * keeps its scales and the cost model counts per-channel side data. Dim 0 for weight matrices and kernels laid
+     * out [out, in, ...] (Conv2d, Linear, and an Embedding's rows, as PyTorch quantises embeddings per row); -1 for
+     * vectors (biases, normalisation), which are per-tensor. {@link ConvTranspose2d} overrides: its kernel is
+     * [in, out, kh, kw].
+     */
+    default int outputChannelAxis(WeightSlot slot) {
+        return slot.weights().rank() <= 1 ? -1 : 0;
+    }
+
     /** A copy with its own weight arrays. */
     Layer copy();
 

@@ -8,11 +8,16 @@ import java.util.Arrays;
  *
  * <p>A pruning mask, when present, has the same length as the data and holds 0 or 1; the engine multiplies
  * gradients by it after every step and keeps masked entries at exactly zero.
+ *
+ * <p>The {@link WeightStorage} says how the values are stored (fp32 unless a quantisation pass says otherwise).
+ * The data are the float master values; the values a layer computes with, the bytes the cost model counts and the
+ * codes the exporter writes all come from the storage applied to them ({@link #effectiveValues}, {@link #codes}).
  */
 public final class Weights {
     private final int[] shape;
     private final float[] data;
     private float[] mask;
+    private WeightStorage storage = WeightStorage.fp32();
 
     public Weights(int[] shape, float[] data) {
         this.shape = shape.clone();
@@ -85,6 +90,43 @@ public final class Weights {
         this.mask = newMask;
     }
 
+    public WeightStorage storage() {
+        return storage;
+    }
+
+    /**
+     * Attaches a storage description; the master values are kept as they are (a quantisation pass that wants them
+     * on the grid calls {@link #projectToStorage()} too).
+     *
+     * @throws IllegalArgumentException when the description does not fit this tensor's shape
+     */
+    public void setStorage(WeightStorage newStorage) {
+        if (newStorage == null) {
+            throw new IllegalArgumentException("storage must not be null; fp32 is WeightStorage.fp32()");
+        }
+        newStorage.checkFits(shape);
+        this.storage = newStorage;
+    }
+
+    /** Replaces the master values by the values the storage represents (masked entries 0). */
+    public void projectToStorage() {
+        if (storage.isLossy()) {
+            storage.fakeQuantize(data, mask, shape, data);
+        }
+    }
+
+    /** The values a layer computes with: the storage applied to the master values, in a new array. */
+    public float[] effectiveValues() {
+        float[] out = new float[data.length];
+        storage.fakeQuantize(data, mask, shape, out);
+        return out;
+    }
+
+    /** The stored codes of the master values (masked entries: the storage's zero code). */
+    public int[] codes() {
+        return storage.encode(data, mask, shape);
+    }
+
     public long nonZeroCount() {
         long n = 0;
         for (float v : data) {
@@ -100,11 +142,12 @@ public final class Weights {
         if (mask != null) {
             w.mask = mask.clone();
         }
+        w.storage = storage;
         return w;
     }
 
     @Override
     public String toString() {
-        return "Weights" + Arrays.toString(shape);
+        return "Weights" + Arrays.toString(shape) + (storage.isLossy() ? " " + storage.kind() : "");
     }
 }

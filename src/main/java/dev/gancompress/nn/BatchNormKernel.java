@@ -12,12 +12,14 @@ final class BatchNormKernel implements Kernel {
     private final int spatial;
     private final float[] gammaGrad;
     private final float[] betaGrad;
+    private final WeightValues values;
     private final float[] mean;
     private final float[] invStd;
     private boolean lastTraining;
 
-    BatchNormKernel(BatchNorm2d layer, int spatial, float[] gammaGrad, float[] betaGrad) {
+    BatchNormKernel(BatchNorm2d layer, int spatial, WeightValues values, float[] gammaGrad, float[] betaGrad) {
         this.layer = layer;
+        this.values = values;
         this.spatial = spatial;
         this.gammaGrad = gammaGrad;
         this.betaGrad = betaGrad;
@@ -29,10 +31,11 @@ final class BatchNormKernel implements Kernel {
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         float[] x = in[0];
         int m = batch * spatial;
-        float[] gamma = layer.gamma().data();
-        float[] beta = layer.beta().data();
-        float[] runMean = layer.runningMean().data();
-        float[] runVar = layer.runningVar().data();
+        float[] gamma = values.of(layer.gamma());
+        float[] beta = values.of(layer.beta());
+        // training updates the running statistics' master values; evaluation reads them as stored
+        float[] runMean = training ? layer.runningMean().data() : values.of(layer.runningMean());
+        float[] runVar = training ? layer.runningVar().data() : values.of(layer.runningVar());
         float momentum = layer.momentum();
         lastTraining = training;
         Parallel.forRange(layer.channels(), 1, (c0, c1) -> {
@@ -77,7 +80,7 @@ final class BatchNormKernel implements Kernel {
         float[] x = in[0];
         float[] dx = gradIn[0];
         int m = batch * spatial;
-        float[] gamma = layer.gamma().data();
+        float[] gamma = values.of(layer.gamma());
         Parallel.forRange(layer.channels(), 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int base = c * m;

@@ -14,13 +14,16 @@ final class Conv2dKernel implements Kernel {
     private final Shape outShape;
     private final float[] weightGrad;
     private final float[] biasGrad;
+    private final WeightValues values;
     private final boolean pointwise;
     private final DirectConv2d direct;
     private float[] col;
     private float[] colGrad;
 
-    Conv2dKernel(Conv2d layer, Shape inShape, Shape outShape, float[] weightGrad, float[] biasGrad) {
+    Conv2dKernel(Conv2d layer, Shape inShape, Shape outShape, WeightValues values, float[] weightGrad,
+                 float[] biasGrad) {
         this.layer = layer;
+        this.values = values;
         this.inShape = inShape;
         this.outShape = outShape;
         this.weightGrad = weightGrad;
@@ -60,17 +63,17 @@ final class Conv2dKernel implements Kernel {
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int cols = batch * outShape.height() * outShape.width();
         if (direct != null) {
-            direct.forward(in[0], batch, layer.weight().data(), out);
+            direct.forward(in[0], batch, values.of(layer.weight()), out);
             if (layer.bias() != null) {
-                ChannelOps.addBias(out, layer.bias().data(), layer.out(), cols);
+                ChannelOps.addBias(out, values.of(layer.bias()), layer.out(), cols);
             }
             return;
         }
         float[] c = columns(in[0], batch);
-        Gemm.gemm(false, false, layer.out(), cols, rows(), layer.weight().data(), 0, rows(), c, 0, cols,
+        Gemm.gemm(false, false, layer.out(), cols, rows(), values.of(layer.weight()), 0, rows(), c, 0, cols,
                 out, 0, cols, false);
         if (layer.bias() != null) {
-            ChannelOps.addBias(out, layer.bias().data(), layer.out(), cols);
+            ChannelOps.addBias(out, values.of(layer.bias()), layer.out(), cols);
         }
     }
 
@@ -79,7 +82,8 @@ final class Conv2dKernel implements Kernel {
         int cols = batch * outShape.height() * outShape.width();
         int rows = rows();
         if (direct != null) {
-            direct.backward(in[0], batch, layer.weight().data(), gradOut, gradIn[0], paramGrads ? weightGrad : null);
+            direct.backward(in[0], batch, values.of(layer.weight()), gradOut, gradIn[0],
+                    paramGrads ? weightGrad : null);
             if (paramGrads && biasGrad != null) {
                 ChannelOps.accumulateRowSums(gradOut, layer.out(), cols, biasGrad);
             }
@@ -95,14 +99,14 @@ final class Conv2dKernel implements Kernel {
         }
         if (gradIn[0] != null) {
             if (pointwise) {
-                Gemm.gemm(true, false, rows, cols, layer.out(), layer.weight().data(), 0, rows, gradOut, 0, cols,
+                Gemm.gemm(true, false, rows, cols, layer.out(), values.of(layer.weight()), 0, rows, gradOut, 0, cols,
                         gradIn[0], 0, cols, true);
                 return;
             }
             if (colGrad == null) {
                 colGrad = new float[col.length];
             }
-            Gemm.gemm(true, false, rows, cols, layer.out(), layer.weight().data(), 0, rows, gradOut, 0, cols,
+            Gemm.gemm(true, false, rows, cols, layer.out(), values.of(layer.weight()), 0, rows, gradOut, 0, cols,
                     colGrad, 0, cols, false);
             Im2col.foldAdd(colGrad, layer.in(), batch, inShape.height(), inShape.width(), layer.kernel(),
                     outShape.height(), outShape.width(), gradIn[0]);

@@ -13,10 +13,13 @@ final class ConvTranspose2dKernel implements Kernel {
     private final Shape outShape;
     private final float[] weightGrad;
     private final float[] biasGrad;
+    private final WeightValues values;
     private float[] col;
 
-    ConvTranspose2dKernel(ConvTranspose2d layer, Shape inShape, Shape outShape, float[] weightGrad, float[] biasGrad) {
+    ConvTranspose2dKernel(ConvTranspose2d layer, Shape inShape, Shape outShape, WeightValues values,
+                          float[] weightGrad, float[] biasGrad) {
         this.layer = layer;
+        this.values = values;
         this.inShape = inShape;
         this.outShape = outShape;
         this.weightGrad = weightGrad;
@@ -36,13 +39,13 @@ final class ConvTranspose2dKernel implements Kernel {
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int cols = batch * inShape.height() * inShape.width();
         int rows = rows();
-        Gemm.gemm(true, false, rows, cols, layer.in(), layer.weight().data(), 0, rows, in[0], 0, cols,
+        Gemm.gemm(true, false, rows, cols, layer.in(), values.of(layer.weight()), 0, rows, in[0], 0, cols,
                 col, 0, cols, false);
         java.util.Arrays.fill(out, 0f);
         Im2col.foldAdd(col, layer.out(), batch, outShape.height(), outShape.width(), layer.kernel(),
                 inShape.height(), inShape.width(), out);
         if (layer.bias() != null) {
-            ChannelOps.addBias(out, layer.bias().data(), layer.out(), batch * outShape.height() * outShape.width());
+            ChannelOps.addBias(out, values.of(layer.bias()), layer.out(), batch * outShape.height() * outShape.width());
         }
     }
 
@@ -63,7 +66,7 @@ final class ConvTranspose2dKernel implements Kernel {
             }
         }
         if (gradIn[0] != null) {
-            Gemm.gemm(false, false, layer.in(), cols, rows, layer.weight().data(), 0, rows, col, 0, cols,
+            Gemm.gemm(false, false, layer.in(), cols, rows, values.of(layer.weight()), 0, rows, col, 0, cols,
                     gradIn[0], 0, cols, true);
         }
     }

@@ -6,9 +6,11 @@ import dev.gancompress.model.Embedding;
 final class EmbeddingKernel implements Kernel {
     private final Embedding layer;
     private final float[] tableGrad;
+    private final WeightValues values;
 
-    EmbeddingKernel(Embedding layer, float[] tableGrad) {
+    EmbeddingKernel(Embedding layer, WeightValues values, float[] tableGrad) {
         this.layer = layer;
+        this.values = values;
         this.tableGrad = tableGrad;
     }
 
@@ -23,7 +25,7 @@ final class EmbeddingKernel implements Kernel {
 
     @Override
     public void forward(float[][] in, float[] out, int batch, boolean training) {
-        float[] table = layer.table().data();
+        float[] table = values.of(layer.table());
         int dim = layer.dim();
         for (int n = 0; n < batch; n++) {
             int c = label(in[0], n);

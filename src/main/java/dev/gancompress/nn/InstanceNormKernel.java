@@ -8,11 +8,13 @@ final class InstanceNormKernel implements Kernel {
     private final int spatial;
     private final float[] gammaGrad;
     private final float[] betaGrad;
+    private final WeightValues values;
     private float[] mean;
     private float[] invStd;
 
-    InstanceNormKernel(InstanceNorm2d layer, int spatial, float[] gammaGrad, float[] betaGrad) {
+    InstanceNormKernel(InstanceNorm2d layer, int spatial, WeightValues values, float[] gammaGrad, float[] betaGrad) {
         this.layer = layer;
+        this.values = values;
         this.spatial = spatial;
         this.gammaGrad = gammaGrad;
         this.betaGrad = betaGrad;
@@ -27,8 +29,8 @@ final class InstanceNormKernel implements Kernel {
     @Override
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         float[] x = in[0];
-        float[] gamma = layer.gamma().data();
-        float[] beta = layer.beta().data();
+        float[] gamma = values.of(layer.gamma());
+        float[] beta = values.of(layer.beta());
         Parallel.forRange(layer.channels(), 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int n = 0; n < batch; n++) {
@@ -62,7 +64,7 @@ final class InstanceNormKernel implements Kernel {
     public void backward(float[][] in, float[] out, float[] gradOut, float[][] gradIn, int batch, boolean paramGrads) {
         float[] x = in[0];
         float[] dx = gradIn[0];
-        float[] gamma = layer.gamma().data();
+        float[] gamma = values.of(layer.gamma());
         Parallel.forRange(layer.channels(), 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 double gSum = 0;

@@ -7,19 +7,21 @@ final class LinearKernel implements Kernel {
     private final Linear layer;
     private final float[] weightGrad;
     private final float[] biasGrad;
+    private final WeightValues values;
 
-    LinearKernel(Linear layer, float[] weightGrad, float[] biasGrad) {
+    LinearKernel(Linear layer, WeightValues values, float[] weightGrad, float[] biasGrad) {
         this.layer = layer;
+        this.values = values;
         this.weightGrad = weightGrad;
         this.biasGrad = biasGrad;
     }
 
     @Override
     public void forward(float[][] in, float[] out, int batch, boolean training) {
-        Gemm.gemm(false, false, layer.out(), batch, layer.in(), layer.weight().data(), 0, layer.in(),
+        Gemm.gemm(false, false, layer.out(), batch, layer.in(), values.of(layer.weight()), 0, layer.in(),
                 in[0], 0, batch, out, 0, batch, false);
         if (layer.bias() != null) {
-            ChannelOps.addBias(out, layer.bias().data(), layer.out(), batch);
+            ChannelOps.addBias(out, values.of(layer.bias()), layer.out(), batch);
         }
     }
 
@@ -33,7 +35,7 @@ final class LinearKernel implements Kernel {
             }
         }
         if (gradIn[0] != null) {
-            Gemm.gemm(true, false, layer.in(), batch, layer.out(), layer.weight().data(), 0, layer.in(),
+            Gemm.gemm(true, false, layer.in(), batch, layer.out(), values.of(layer.weight()), 0, layer.in(),
                     gradOut, 0, batch, gradIn[0], 0, batch, true);
         }
     }

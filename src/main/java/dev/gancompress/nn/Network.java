@@ -27,14 +27,16 @@ import java.util.Map;
 
 /**
  * Runs an IR model forward and backward on the pure-Java engine. The network trains the model's weight arrays
- * in place. Activation and gradient buffers are allocated once per batch size and reused by every step, so a
- * long training does not grow the heap.
+ * in place; layers compute with the values each tensor's storage description gives ({@link WeightValues}: fake
+ * quantisation forward, straight-through backward). Activation and gradient buffers are allocated once per batch
+ * size and reused by every step, so a long training does not grow the heap.
  *
  * <p>Not thread-safe: one network per training loop (they may share a model only for reading).
  */
 public final class Network {
     private final Model model;
     private final List<Parameter> parameters = new ArrayList<>();
+    private final WeightValues weightValues;
     private final Map<String, Integer> valueIndex = new HashMap<>();
     private final Shape[] valueShapes;
     private final boolean[] isLabel;
@@ -52,6 +54,7 @@ public final class Network {
 
     public Network(Model model) {
         this.model = model;
+        this.weightValues = new WeightValues(model);
         int count = model.inputs().size() + model.nodes().size();
         valueShapes = new Shape[count];
         isLabel = new boolean[count];
@@ -100,15 +103,17 @@ public final class Network {
         Shape in = model.shape(node.inputs().get(0));
         Shape out = model.shape(node.name());
         if (layer instanceof Linear l) {
-            return new LinearKernel(l, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new LinearKernel(l, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
         } else if (layer instanceof Conv2d c) {
-            return new Conv2dKernel(c, in, out, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new Conv2dKernel(c, in, out, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
         } else if (layer instanceof ConvTranspose2d c) {
-            return new ConvTranspose2dKernel(c, in, out, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new ConvTranspose2dKernel(c, in, out, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
         } else if (layer instanceof BatchNorm2d b) {
-            return new BatchNormKernel(b, in.height() * in.width(), gradOf(node, "weight"), gradOf(node, "bias"));
+            return new BatchNormKernel(b, in.height() * in.width(), weightValues, gradOf(node, "weight"),
+                    gradOf(node, "bias"));
         } else if (layer instanceof InstanceNorm2d b) {
-            return new InstanceNormKernel(b, in.height() * in.width(), gradOf(node, "weight"), gradOf(node, "bias"));
+            return new InstanceNormKernel(b, in.height() * in.width(), weightValues,
+                    gradOf(node, "weight"), gradOf(node, "bias"));
         } else if (layer instanceof Activation a) {
             return new ActivationKernel(a);
         } else if (layer instanceof Reshape) {
@@ -116,7 +121,7 @@ public final class Network {
         } else if (layer instanceof Upsample u) {
             return new UpsampleKernel(u.scale(), in);
         } else if (layer instanceof Embedding e) {
-            return new EmbeddingKernel(e, gradOf(node, "weight"));
+            return new EmbeddingKernel(e, weightValues, gradOf(node, "weight"));
         } else if (layer instanceof Add) {
             return new AddKernel();
         } else if (layer instanceof Concat) {
@@ -180,6 +185,7 @@ public final class Network {
             }
         }
         ensureBatch(n);
+        weightValues.refresh();
         for (Input in : model.inputs()) {
             int v = valueIndex.get(in.name());
             Layout.toInternal(inputs.get(in.name()).data(), in.shape(), n, values[v]);

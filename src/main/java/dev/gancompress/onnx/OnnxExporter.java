@@ -29,12 +29,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes a {@link Model} as an ONNX file (IR version 8, default opset 17) that ONNX Runtime runs as is and
- * {@link OnnxImporter} reads back to an identical model. Every value has a batch dimension, the symbol "N".
+ * Writes a {@link Model} as an ONNX file (IR version 8, default opset 17; IR version 10, opset 21 when a weight
+ * needs INT4 storage) that ONNX Runtime runs as is and {@link OnnxImporter} reads back to an identical model.
+ * Every value has a batch dimension, the symbol "N".
  *
  * <p>Naming: a node's output value and the ONNX node carry the IR node name; its tensors are initializers
  * "node.role" (weight, bias, running_mean, running_var, as {@link Model#weightSlots()}), plus "node.shape" for
- * Reshape and "node.scales" for Resize. Pruning masks are not written: a masked weight already holds zeros.
+ * Reshape and "node.scales" for Resize. A tensor stored in another format than fp32 is written as its codes and a
+ * DequantizeLinear or Cast node whose output is "node.role" ({@link QdqWeights}). Pruning masks are not written:
+ * a masked weight already holds zeros.
  */
 public final class OnnxExporter {
     public static final String TOOL_VERSION = "gancompress 0.1.0";
@@ -42,6 +45,9 @@ public final class OnnxExporter {
     public static final String VERSION_KEY = "version";
     public static final long IR_VERSION = 8;
     public static final long OPSET = 17;
+    /** IR version and opset of a model with INT4 weights (INT4 and its DequantizeLinear arrived together). */
+    public static final long INT4_IR_VERSION = 10;
+    public static final long INT4_OPSET = 21;
     public static final String BATCH_SYMBOL = "N";
     /** Metadata key prefix for a label's class count when no Embedding table tells it (see the importer). */
     static final String NUM_CLASSES_PREFIX = "gancompress.num_classes.";
@@ -65,14 +71,24 @@ public final class OnnxExporter {
     public static OnnxModelProto toProto(Model model, Map<String, String> provenance) {
         List<OnnxNode> nodes = new ArrayList<>();
         List<OnnxTensor> initializers = new ArrayList<>();
+        Map<String, String> storageKinds = new LinkedHashMap<>();
+        List<String> storedOutputs = new ArrayList<>();
+        boolean int4 = false;
         for (Node node : model.nodes()) {
             for (WeightSlot slot : node.layer().weights()) {
-                initializers.add(OnnxTensor.ofFloats(node.name() + "." + slot.role(), slot.weights().shape(),
-                        slot.weights().data()));
+                String tensor = node.name() + "." + slot.role();
+                QdqWeights.Exported stored = QdqWeights.export(tensor, slot.weights());
+                initializers.addAll(stored.initializers());
+                if (stored.node() != null) {
+                    nodes.add(stored.node());
+                    storedOutputs.addAll(stored.node().outputs());
+                    storageKinds.put(QdqWeights.STORAGE_PREFIX + tensor, slot.weights().storage().kind());
+                }
+                int4 |= QdqWeights.needsInt4(slot.weights().storage());
             }
             nodes.add(node(node, initializers));
         }
-        checkUniqueNames(model, initializers);
+        checkUniqueNames(model, initializers, storedOutputs);
         List<OnnxValueInfo> inputs = new ArrayList<>();
         for (Input in : model.inputs()) {
             inputs.add(inputInfo(in));
@@ -80,7 +96,9 @@ public final class OnnxExporter {
         OnnxValueInfo output = valueInfo(model.output(), OnnxTensor.FLOAT, model.outputShape(), "");
         OnnxGraph graph = new OnnxGraph(model.name(), nodes, initializers, inputs, List.of(output));
 
-        Map<String, String> metadata = new LinkedHashMap<>(model.metadata());
+        // storage kinds first: an imported model's metadata ends with the version key, so a re-export is identical
+        Map<String, String> metadata = new LinkedHashMap<>(storageKinds);
+        metadata.putAll(model.metadata());
         metadata.putAll(provenance);
         metadata.put(VERSION_KEY, TOOL_VERSION);
         for (Input in : model.inputs()) {
@@ -88,8 +106,8 @@ public final class OnnxExporter {
                 metadata.put(NUM_CLASSES_PREFIX + in.name(), Integer.toString(in.numClasses()));
             }
         }
-        return new OnnxModelProto(IR_VERSION, "gancompress", "0.1.0",
-                List.of(new OnnxModelProto.OpsetId("", OPSET)), graph, metadata);
+        return new OnnxModelProto(int4 ? INT4_IR_VERSION : IR_VERSION, "gancompress", "0.1.0",
+                List.of(new OnnxModelProto.OpsetId("", int4 ? INT4_OPSET : OPSET)), graph, metadata);
     }
 
     private static OnnxNode node(Node node, List<OnnxTensor> initializers) {
@@ -193,12 +211,17 @@ public final class OnnxExporter {
         return false;
     }
 
-    /** ONNX has one namespace for values and initializers; a node named like another's tensor would clash. */
-    private static void checkUniqueNames(Model model, List<OnnxTensor> initializers) {
+    /**
+     * ONNX has one namespace for values and initializers; a node named like another's tensor (or like the output
+     * of a weight's DequantizeLinear or Cast) would clash.
+     */
+    private static void checkUniqueNames(Model model, List<OnnxTensor> initializers, List<String> storedOutputs) {
         Set<String> names = new HashSet<>(model.valueNames());
-        for (OnnxTensor t : initializers) {
-            if (!names.add(t.name())) {
-                throw new GanCompressException("model " + model.name() + ": tensor name '" + t.name()
+        List<String> tensors = new ArrayList<>(storedOutputs);
+        initializers.forEach(t -> tensors.add(t.name()));
+        for (String t : tensors) {
+            if (!names.add(t)) {
+                throw new GanCompressException("model " + model.name() + ": tensor name '" + t
                         + "' is also used by another value; rename the node to export it to ONNX");
             }
         }

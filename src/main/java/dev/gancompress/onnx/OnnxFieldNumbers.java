@@ -49,6 +49,8 @@ final class OnnxFieldNumbers {
         static final int DIMS = 1;
         static final int DATA_TYPE = 2;
         static final int FLOAT_DATA = 4;
+        /** int32_data: where int8, uint8, int4 (packed), float16 and bfloat16 values go when not in raw_data. */
+        static final int INT32_DATA = 5;
         static final int INT64_DATA = 7;
         static final int NAME = 8;
         static final int RAW_DATA = 9;

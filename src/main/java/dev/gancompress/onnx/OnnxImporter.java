@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata
- * and bit-identical weights), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
+ * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata,
+ * bit-identical weights and their storage descriptions, from DequantizeLinear and Cast of constants:
+ * {@link QdqWeights}), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
  * nodes, Flatten, initializers repeated as graph inputs, a fixed batch size). Anything else fails with a
  * {@link GanCompressException} naming the file, the node and the operator; so does a model with a NaN or infinite
  * weight ({@link FiniteWeights}).
@@ -95,6 +96,8 @@ public final class OnnxImporter {
         private final OnnxGraph graph;
         private final String source;
         private final Map<String, OnnxTensor> constants = new HashMap<>();
+        /** Constants that a DequantizeLinear or Cast produced, with their storage, by value name. */
+        private final Map<String, QdqWeights.Imported> stored = new HashMap<>();
         /** ONNX value name -> IR value name (differs for Identity outputs and renamed nodes). */
         private final Map<String, String> irName = new HashMap<>();
         private final Map<String, Shape> irShapes = new HashMap<>();
@@ -111,7 +114,8 @@ public final class OnnxImporter {
 
         Model toModel() {
             List<Input> inputs = inputs();
-            OnnxLayerDecoder decoder = new OnnxLayerDecoder(constants, this::shapeOf, proto.defaultOpsetVersion());
+            OnnxLayerDecoder decoder = new OnnxLayerDecoder(constants, stored, this::shapeOf,
+                    proto.defaultOpsetVersion());
             List<Node> nodes = new ArrayList<>();
             for (int index = 0; index < graph.nodes().size(); index++) {
                 OnnxNode node = graph.nodes().get(index);
@@ -131,7 +135,7 @@ public final class OnnxImporter {
             }
             Map<String, String> metadata = new LinkedHashMap<>();
             proto.metadata().forEach((k, v) -> {
-                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX)) {
+                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)) {
                     metadata.put(k, v);
                 }
             });
@@ -165,6 +169,22 @@ public final class OnnxImporter {
                 }
                 default -> {
                 }
+            }
+            if (QdqWeights.isStoredWeight(node, constants)) {
+                QdqWeights.Imported imported;
+                try {
+                    imported = QdqWeights.decode(node, constants,
+                            proto.metadata().get(QdqWeights.STORAGE_PREFIX + out));
+                } catch (OnnxLayerDecoder.Unsupported | IllegalArgumentException e) {
+                    throw nodeError(node, index, e.getMessage());
+                }
+                constants.put(out, imported.values());
+                stored.put(out, imported);
+                return null;
+            }
+            if (node.opType().equals(QdqWeights.DEQUANTIZE) || node.opType().equals(QdqWeights.CAST)) {
+                throw nodeError(node, index, "it reads '" + node.input(0) + "', which is not a constant: gancompress "
+                        + "imports " + node.opType() + " of stored weights only, not of activations");
             }
             if (!OnnxLayerDecoder.supports(node.opType())) {
                 throw unsupportedOp(node, index, node.opType());
@@ -262,13 +282,24 @@ public final class OnnxImporter {
             Map<String, Integer> classes = new HashMap<>();
             for (OnnxNode n : graph.nodes()) {
                 if (n.opType().equals("Gather") && n.inputs().size() == 2) {
-                    OnnxTensor table = constants.get(n.input(0));
+                    OnnxTensor table = constants.get(storedSource(n.input(0)));
                     if (table != null && table.rank() == 2) {
                         classes.putIfAbsent(n.input(1), Math.toIntExact(table.dims()[0]));
                     }
                 }
             }
             return classes;
+        }
+
+        /** The constant a stored weight (DequantizeLinear or Cast of a constant) decodes, else {@code value}. */
+        private String storedSource(String value) {
+            for (OnnxNode n : graph.nodes()) {
+                if (!n.outputs().isEmpty() && n.outputs().get(0).equals(value)
+                        && QdqWeights.isStoredWeight(n, constants)) {
+                    return n.input(0);
+                }
+            }
+            return value;
         }
 
         private OnnxTensor constantValue(OnnxNode node, int index) {

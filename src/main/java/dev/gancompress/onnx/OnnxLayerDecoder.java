@@ -14,6 +14,7 @@ import dev.gancompress.model.Linear;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
+import dev.gancompress.model.WeightStorage;
 import dev.gancompress.model.Weights;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,15 +45,19 @@ final class OnnxLayerDecoder {
             "Gather", "Add", "Concat");
 
     private final Map<String, OnnxTensor> constants;
+    private final Map<String, QdqWeights.Imported> stored;
     private final Function<String, Shape> shapes;
     private final long opset;
 
     /**
      * @param constants initializers and Constant-node outputs by value name
+     * @param stored    the constants that are stored weights (DequantizeLinear, Cast), with their storage
      * @param shapes    per-sample shape of a data value by ONNX name, null if unknown
      */
-    OnnxLayerDecoder(Map<String, OnnxTensor> constants, Function<String, Shape> shapes, long opset) {
+    OnnxLayerDecoder(Map<String, OnnxTensor> constants, Map<String, QdqWeights.Imported> stored,
+                     Function<String, Shape> shapes, long opset) {
         this.constants = constants;
+        this.stored = stored;
         this.shapes = shapes;
         this.opset = opset;
     }
@@ -103,7 +108,11 @@ final class OnnxLayerDecoder {
                 throw new Unsupported("bias C must hold " + out + " values in its last axis, got shape "
                         + Arrays.toString(c.dims()));
             }
-            bias = new Weights(new int[] {out}, c.floats().clone());
+            if (c.rank() != 1 && stored.containsKey(c.name())) {
+                throw new Unsupported("a stored (quantised) bias C must be a vector, got shape "
+                        + Arrays.toString(c.dims()));
+            }
+            bias = stored(new Weights(new int[] {out}, c.floats().clone()), c.name());
         }
         return new Linear(w.dim(1), out, w, bias);
     }
@@ -339,12 +348,25 @@ final class OnnxLayerDecoder {
         return node.input(index).isEmpty() ? null : vector(node, index);
     }
 
-    private static Weights weights(OnnxTensor t) {
+    private Weights weights(OnnxTensor t) {
         if (t.dataType() != OnnxTensor.FLOAT) {
             throw new Unsupported("tensor '" + t.name() + "' is " + OnnxTensor.typeName(t.dataType())
-                    + "; expected float32");
+                    + "; expected float32" + (t.ints() != null ? " (an integer or 16-bit tensor is read through a "
+                    + "DequantizeLinear or Cast to float)" : ""));
         }
-        return new Weights(t.intDims(), t.floats().clone());
+        return stored(new Weights(t.intDims(), t.floats().clone()), t.name());
+    }
+
+    /** Attaches the storage (and a binary tensor's mask) when {@code tensor} came from a stored weight. */
+    private Weights stored(Weights w, String tensor) {
+        QdqWeights.Imported s = stored.get(tensor);
+        if (s != null) {
+            w.setStorage(s.storage());
+            if (s.mask() != null) {
+                w.setMask(s.mask().clone());
+            }
+        }
+        return w;
     }
 
     private static OnnxTensor requireRank(OnnxTensor t, int rank) {
@@ -355,17 +377,56 @@ final class OnnxLayerDecoder {
         return t;
     }
 
+    /** The transposed matrix, with its storage's per-channel axis (and mask) transposed along. */
     private static Weights transpose(Weights w) {
         int rows = w.dim(0);
         int cols = w.dim(1);
         float[] src = w.data();
         float[] dst = new float[src.length];
+        float[] srcMask = w.mask();
+        float[] dstMask = srcMask == null ? null : new float[src.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 dst[c * rows + r] = src[r * cols + c];
+                if (dstMask != null) {
+                    dstMask[c * rows + r] = srcMask[r * cols + c];
+                }
             }
         }
-        return new Weights(new int[] {cols, rows}, dst);
+        Weights t = new Weights(new int[] {cols, rows}, dst);
+        t.setStorage(transposed(w.storage()));
+        t.setMask(dstMask);
+        return t;
+    }
+
+    private static WeightStorage transposed(WeightStorage storage) {
+        int axis = storage.axis() < 0 ? -1 : 1 - storage.axis();
+        return storage.accept(new WeightStorage.Visitor<>() {
+            @Override
+            public WeightStorage fp32(WeightStorage.Fp32 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage fp16(WeightStorage.Fp16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage bf16(WeightStorage.Bf16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage integer(WeightStorage.IntN s) {
+                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis, s.scales(), s.zeroPoints());
+            }
+
+            @Override
+            public WeightStorage binary(WeightStorage.Binary s) {
+                return new WeightStorage.Binary(axis, s.scales());
+            }
+        });
     }
 
     private static float floatAttr(OnnxNode node, String name, float fallback) {

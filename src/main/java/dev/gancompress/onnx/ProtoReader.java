@@ -135,6 +135,7 @@ final class ProtoReader {
         int dataType = 0;
         FloatList floatData = new FloatList();
         LongList int64Data = new LongList();
+        LongList int32Data = new LongList();
         String name = "";
         byte[] raw = null;
         int tag;
@@ -144,6 +145,7 @@ final class ProtoReader {
                 case OnnxFieldNumbers.Tensor.DATA_TYPE -> dataType = (int) readVarint(in, tag, "TensorProto.data_type");
                 case OnnxFieldNumbers.Tensor.FLOAT_DATA -> readFloats(in, tag, "TensorProto.float_data", floatData);
                 case OnnxFieldNumbers.Tensor.INT64_DATA -> readLongs(in, tag, "TensorProto.int64_data", int64Data);
+                case OnnxFieldNumbers.Tensor.INT32_DATA -> readLongs(in, tag, "TensorProto.int32_data", int32Data);
                 case OnnxFieldNumbers.Tensor.NAME -> name = readString(in, tag, "TensorProto.name");
                 case OnnxFieldNumbers.Tensor.RAW_DATA -> {
                     expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.raw_data");
@@ -158,11 +160,11 @@ final class ProtoReader {
                 default -> skip(in, tag);
             }
         }
-        return buildTensor(name, dataType, dims.toArray(), floatData, int64Data, raw);
+        return buildTensor(name, dataType, dims.toArray(), floatData, int64Data, int32Data, raw);
     }
 
     private static OnnxTensor buildTensor(String name, int dataType, long[] dims, FloatList floatData,
-                                          LongList int64Data, byte[] raw) throws IOException {
+                                          LongList int64Data, LongList int32Data, byte[] raw) throws IOException {
         long count = 1;
         for (long d : dims) {
             if (d < 0 || d > Integer.MAX_VALUE) {
@@ -191,8 +193,66 @@ final class ProtoReader {
             }
             return new OnnxTensor(name, dataType, dims, null, values);
         }
+        if (OnnxTensor.holdsInts(dataType)) {
+            int[] values = raw != null ? unpackInts(name, dataType, raw, n) : int32Values(name, dataType, int32Data, n);
+            try {
+                return OnnxTensor.ofInts(name, dataType, dims, values);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidProtocolBufferException(e.getMessage());
+            }
+        }
         // Another element type: kept as a shape only, so the importer can name it in its error.
         return new OnnxTensor(name, dataType, dims, null, null);
+    }
+
+    /** The inverse of {@link ProtoWriter#packInts}: 4-bit pairs low nibble first, bytes, little-endian 16-bit. */
+    static int[] unpackInts(String name, int dataType, byte[] raw, int n) throws IOException {
+        int bits = OnnxTensor.bitsPerElement(dataType);
+        long expected = ((long) n * bits + 7) / 8;
+        if (raw.length != expected) {
+            throw new InvalidProtocolBufferException("tensor '" + name + "' has " + raw.length
+                    + " bytes of raw_data, expected " + expected + " for " + n + " " + OnnxTensor.typeName(dataType)
+                    + " values");
+        }
+        boolean signed = OnnxTensor.minValue(dataType) < 0;
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (bits) {
+                case 4 -> {
+                    int nibble = (raw[i / 2] >> (4 * (i % 2))) & 0xF;
+                    yield signed && nibble >= 8 ? nibble - 16 : nibble;
+                }
+                case 8 -> signed ? raw[i] : raw[i] & 0xFF;
+                default -> (raw[2 * i] & 0xFF) | (raw[2 * i + 1] & 0xFF) << 8;
+            };
+        }
+        return values;
+    }
+
+    /** int32_data holds one element per entry, except 4-bit types: two packed per entry, low nibble first. */
+    private static int[] int32Values(String name, int dataType, LongList int32Data, int n) throws IOException {
+        long[] entries = int32Data.toArray();
+        if (OnnxTensor.bitsPerElement(dataType) == 4) {
+            byte[] packed = new byte[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                packed[i] = (byte) entries[i];
+            }
+            return unpackInts(name, dataType, packed, n);
+        }
+        if (entries.length != n) {
+            throw new InvalidProtocolBufferException("tensor '" + name + "' holds " + entries.length
+                    + " int32_data values, expected " + n);
+        }
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            int v = (int) entries[i];
+            values[i] = switch (dataType) {
+                case OnnxTensor.INT8 -> (byte) v;
+                case OnnxTensor.UINT8 -> v & 0xFF;
+                default -> v & 0xFFFF;
+            };
+        }
+        return values;
     }
 
     private static float[] rawFloats(String name, byte[] raw, int n) throws IOException {

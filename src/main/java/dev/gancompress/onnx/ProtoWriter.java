@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Encodes {@link OnnxModelProto} as protobuf wire bytes. Each nested message is encoded to its own byte array
  * first and then written as a length-delimited field, which costs a copy per nesting level but keeps every
- * message writer independent of size precomputation. Weights go to raw_data as little-endian float32,
- * the layout onnx.proto prescribes and ONNX Runtime maps directly.
+ * message writer independent of size precomputation. Weights go to raw_data as little-endian float32 (or, for
+ * stored weights, packed integers and 16-bit patterns), the layout onnx.proto prescribes and ONNX Runtime maps
+ * directly.
  */
 final class ProtoWriter {
     private ProtoWriter() {
@@ -118,6 +119,9 @@ final class ProtoWriter {
     }
 
     private static byte[] rawData(OnnxTensor t) {
+        if (t.ints() != null) {
+            return packInts(t.ints(), OnnxTensor.bitsPerElement(t.dataType()));
+        }
         if (t.dataType() == OnnxTensor.FLOAT) {
             ByteBuffer buf = ByteBuffer.allocate(4 * t.floats().length).order(ByteOrder.LITTLE_ENDIAN);
             buf.asFloatBuffer().put(t.floats());
@@ -126,6 +130,39 @@ final class ProtoWriter {
         ByteBuffer buf = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
         buf.asLongBuffer().put(t.longs());
         return buf.array();
+    }
+
+    /**
+     * Integer and 16-bit float elements as raw_data: 4-bit values two per byte, the first element in the low nibble
+     * (onnx.proto, INT4/UINT4), the last byte padded with 0 for an odd count; bytes as they are; 16-bit patterns
+     * little-endian.
+     */
+    static byte[] packInts(int[] values, int bits) {
+        switch (bits) {
+            case 4 -> {
+                byte[] out = new byte[(values.length + 1) / 2];
+                for (int i = 0; i < values.length; i++) {
+                    out[i / 2] |= (byte) ((values[i] & 0xF) << (4 * (i % 2)));
+                }
+                return out;
+            }
+            case 8 -> {
+                byte[] out = new byte[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    out[i] = (byte) values[i];
+                }
+                return out;
+            }
+            case 16 -> {
+                byte[] out = new byte[2 * values.length];
+                for (int i = 0; i < values.length; i++) {
+                    out[2 * i] = (byte) values[i];
+                    out[2 * i + 1] = (byte) (values[i] >>> 8);
+                }
+                return out;
+            }
+            default -> throw new IllegalArgumentException("cannot pack " + bits + "-bit elements");
+        }
     }
 
     private static byte[] valueInfo(OnnxValueInfo v) {
