@@ -33,11 +33,16 @@ final class InfoCommand implements Callable<Integer> {
         long params = 0;
         long macs = 0;
         long bytes = 0;
+        // stored bytes as the weight slots' storage describes them (int8, int4, fp16...), not 4 per value
+        Map<String, Long> storedBytes = new java.util.HashMap<>();
+        for (var layer : dev.gancompress.metrics.CostModel.of(m, dev.gancompress.metrics.CostModel.Options.defaults())
+                .layers()) {
+            storedBytes.put(layer.node(), layer.weightBytes());
+        }
         for (Node n : m.nodes()) {
             long p = 0;
-            long b = 0;
+            long b = storedBytes.getOrDefault(n.name(), 0L);
             for (WeightSlot s : n.layer().weights()) {
-                b += 4L * s.weights().size();
                 if (s.trainable()) {
                     p += s.weights().size();
                 }
