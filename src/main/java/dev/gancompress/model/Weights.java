@@ -6,8 +6,10 @@ import java.util.Arrays;
  * A float32 weight tensor owned by one layer. The data array is shared with the engine, which trains it in
  * place; the shape never changes (a pass that changes a shape makes new Weights).
  *
- * <p>A pruning mask, when present, has the same length as the data and holds 0 or 1; the engine multiplies
- * gradients by it after every step and keeps masked entries at exactly zero.
+ * <p>A pruning mask, when present, has the same length as the data and holds 0 or 1. The optimiser
+ * ({@code nn.Adam#step}) re-applies it after every update, so masked entries stay exactly zero; their gradients
+ * are not masked and their Adam moments keep accumulating, which is harmless while masks only grow (a mask that
+ * re-opens an entry would resume it with stale moments).
  *
  * <p>The {@link WeightStorage} says how the values are stored (fp32 unless a quantisation pass says otherwise).
  * The data are the float master values; the values a layer computes with, the bytes the cost model counts and the
