@@ -18,6 +18,20 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /** n 28x28 images of uniform noise, labels alternating between two classes: a reference set with no structure. */
+    public static ImageDataset noise(int n) {
+        SplittableRandom rnd = new SplittableRandom(3);
+        byte[] px = new byte[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rnd.nextInt(256);
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+        }
+        return new ByteImageDataset(px, labels, 1, 28, 28, List.of("a", "b"), "noise");
+    }
+
     /** n 28x28 grey images of a Gaussian blob whose position depends on the class: learnable structure. */
     public static ImageDataset blobs(int n, int classes) {
         SplittableRandom rnd = new SplittableRandom(5);

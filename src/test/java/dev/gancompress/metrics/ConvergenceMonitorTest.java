@@ -1,6 +1,5 @@
 package dev.gancompress.metrics;
 
-import dev.gancompress.data.ByteImageDataset;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Dcgan;
 import dev.gancompress.model.DcganSpec;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,15 +113,6 @@ class ConvergenceMonitorTest {
     }
 
     private static ImageDataset noise(int n) {
-        SplittableRandom rnd = new SplittableRandom(3);
-        byte[] px = new byte[n * 784];
-        int[] labels = new int[n];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) rnd.nextInt(256);
-        }
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 2;
-        }
-        return new ByteImageDataset(px, labels, 1, 28, 28, List.of("a", "b"), "noise");
+        return dev.gancompress.TestImages.noise(n);
     }
 }

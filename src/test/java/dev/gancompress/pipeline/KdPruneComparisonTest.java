@@ -1,7 +1,6 @@
 package dev.gancompress.pipeline;
 
 import dev.gancompress.compress.FineTuning;
-import dev.gancompress.data.ByteImageDataset;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.metrics.DomainEvaluator;
 import dev.gancompress.metrics.QualityEvaluation;
@@ -17,22 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KdPruneComparisonTest {
     private static ImageDataset noise(int n) {
-        SplittableRandom rnd = new SplittableRandom(3);
-        byte[] px = new byte[n * 784];
-        int[] labels = new int[n];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) rnd.nextInt(256);
-        }
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 2;
-        }
-        return new ByteImageDataset(px, labels, 1, 28, 28, List.of("a", "b"), "noise");
+        return dev.gancompress.TestImages.noise(n);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.gancompress.compress.lowrank;
 
-import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Conv2d;
 import dev.gancompress.model.ConvTranspose2d;
 import dev.gancompress.model.Dcgan;
@@ -11,7 +10,6 @@ import dev.gancompress.model.Layer;
 import dev.gancompress.model.Linear;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
-import dev.gancompress.model.WeightSlot;
 import dev.gancompress.nn.Network;
 import dev.gancompress.nn.Tensor;
 
@@ -28,24 +26,7 @@ final class LowRankFixtures {
 
     /** Every tensor random (running statistics too), weights ~ N(0, 1/fan-in), biases ~ N(0, 0.2^2). */
     static Model randomize(Model model, long seed) {
-        Random rnd = new Random(seed);
-        for (Node n : model.nodes()) {
-            boolean norm = n.layer() instanceof BatchNorm2d;
-            for (WeightSlot slot : n.layer().weights()) {
-                float[] d = slot.weights().data();
-                int fanIn = slot.weights().rank() >= 2 ? d.length / slot.weights().dim(0) : 1;
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = switch (slot.role()) {
-                        case "running_var" -> 0.5f + rnd.nextFloat();
-                        case "running_mean" -> (float) (0.3 * rnd.nextGaussian());
-                        case "weight" -> norm ? (float) (1 + 0.3 * rnd.nextGaussian())
-                                : (float) (rnd.nextGaussian() / Math.sqrt(fanIn));
-                        default -> (float) (0.2 * rnd.nextGaussian());
-                    };
-                }
-            }
-        }
-        return model;
+        return dev.gancompress.TestModels.randomize(model, seed);
     }
 
     static Model dcgan(long seed) {

@@ -16,13 +16,11 @@ import dev.gancompress.model.Node;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
-import dev.gancompress.model.WeightSlot;
 import dev.gancompress.nn.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** Tiny models and data for the pruning tests. */
 final class PruneFixtures {
@@ -34,24 +32,7 @@ final class PruneFixtures {
      * and a wrong channel mapping anywhere shows in the output.
      */
     static Model randomize(Model model, long seed) {
-        Random rnd = new Random(seed);
-        for (Node n : model.nodes()) {
-            boolean norm = n.layer() instanceof BatchNorm2d || n.layer() instanceof InstanceNorm2d;
-            for (WeightSlot slot : n.layer().weights()) {
-                float[] d = slot.weights().data();
-                int fanIn = slot.weights().rank() >= 2 ? d.length / slot.weights().dim(0) : 1;
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = switch (slot.role()) {
-                        case "running_var" -> 0.5f + rnd.nextFloat();
-                        case "running_mean" -> (float) (0.3 * rnd.nextGaussian());
-                        case "weight" -> norm ? (float) (1 + 0.3 * rnd.nextGaussian())
-                                : (float) (rnd.nextGaussian() / Math.sqrt(fanIn));
-                        default -> (float) (0.2 * rnd.nextGaussian());
-                    };
-                }
-            }
-        }
-        return model;
+        return dev.gancompress.TestModels.randomize(model, seed);
     }
 
     /**
