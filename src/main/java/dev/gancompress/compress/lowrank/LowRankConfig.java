@@ -1,10 +1,8 @@
 package dev.gancompress.compress.lowrank;
 
-import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.ConfigFields;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Validated settings of {@link LowRankFactorization}; round-trips to JSON. A missing (null) field takes its default.
@@ -45,13 +43,7 @@ public record LowRankConfig(String method, Double energy, Integer rank, Double m
         require(rank == null || rank >= 1, "rank", "an integer >= 1", rank);
         require(macsBudget == null || (macsBudget > 0 && macsBudget <= 1), "macsBudget", "a number in (0, 1]",
                 macsBudget);
-        layers = layers == null ? List.of() : layers;
-        Set<String> seen = new HashSet<>();
-        for (String layer : layers) {
-            require(layer != null && !layer.isBlank() && seen.add(layer), "layers", "distinct, non-empty node names",
-                    layers);
-        }
-        layers = List.copyOf(layers);
+        layers = ConfigFields.layerNames(layers, "low-rank");
         force = force != null && force;
     }
 
@@ -76,9 +68,6 @@ public record LowRankConfig(String method, Double energy, Integer rank, Double m
     }
 
     private static void require(boolean ok, String field, String expected, Object got) {
-        if (!ok) {
-            throw new GanCompressException("low-rank configuration: field '" + field + "' must be " + expected
-                    + ", got " + got);
-        }
+        ConfigFields.require(ok, "low-rank", field, expected, got);
     }
 }

@@ -1,11 +1,9 @@
 package dev.gancompress.compress.quantize;
 
-import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.ConfigFields;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Validated settings of {@link PostTrainingQuantization}; round-trips to JSON. A missing (null) field takes its
@@ -59,13 +57,7 @@ public record QuantizationConfig(Integer bits, String scheme, String granularity
                     quoted(granularity));
             require(floatFormat == null, "floatFormat", "absent unless bits is 16", quoted(floatFormat));
         }
-        layers = layers == null ? List.of() : layers;
-        Set<String> seen = new HashSet<>();
-        for (String layer : layers) {
-            require(layer != null && !layer.isBlank() && seen.add(layer), "layers", "distinct, non-empty node names",
-                    layers);
-        }
-        layers = List.copyOf(layers);
+        layers = ConfigFields.layerNames(layers, "quantization");
     }
 
     /** Integers of {@code bits} (8 or 4), symmetric, per output channel, every layer. */
@@ -96,9 +88,6 @@ public record QuantizationConfig(Integer bits, String scheme, String granularity
     }
 
     private static void require(boolean ok, String field, String expected, Object got) {
-        if (!ok) {
-            throw new GanCompressException("quantization configuration: field '" + field + "' must be " + expected
-                    + ", got " + got);
-        }
+        ConfigFields.require(ok, "quantization", field, expected, got);
     }
 }
