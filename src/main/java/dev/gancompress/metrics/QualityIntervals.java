@@ -12,5 +12,6 @@ package dev.gancompress.metrics;
 public record QualityIntervals(String method, int groups, double level, Interval fid, double kidEstimate,
                                Interval kid, Interval precision, Interval recall) {
     public static final String METHOD = "jackknife over generated and real samples (FID, precision, recall: "
-            + "delete-a-group; KID: delete-one of the all-pairs unbiased estimate), estimate +- 1.96 SE";
+            + "delete-a-group, seeded random groups; KID: delete-one of the all-pairs unbiased estimate), "
+            + "estimate +- 1.96 SE";
 }

@@ -5,6 +5,7 @@ import dev.gancompress.nn.Gemm;
 import dev.gancompress.nn.Parallel;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Confidence intervals of FID, KID, precision and recall for one generated sample set against a real reference
@@ -12,7 +13,9 @@ import java.util.Arrays;
  * sampling seeds; without an interval a reader cannot tell that from a real difference.
  *
  * <p>Delete-a-group jackknife (Quenouille-Tukey; Efron and Tibshirani 1993, ch. 11) over both sample sets: the
- * samples of each set are split into G groups by index modulo G, the metric is recomputed with one group left
+ * samples of each set are split into G groups by a seeded random permutation (never by index modulo G: a
+ * conditional generator's labels cycle with the index, so such groups would each hold a few classes and leaving one
+ * out would swing the metric), the metric is recomputed with one group left
  * out, and the variances from the two sets add (they are independent samples). The interval is the estimate
  * +- 1.96 standard errors. Why not the bootstrap: a resample with replacement holds only ~63% distinct samples,
  * which inflates FID's finite-sample bias and shrinks the union of k-NN balls behind recall, so bootstrap
@@ -30,6 +33,8 @@ public final class SampleIntervals {
      * would need all of them in one group of 1/G of the set.
      */
     static final int COVERER_CAP = 64;
+    /** Fixed, so that an interval is a pure function of the features. */
+    private static final long GROUP_SEED = 0x5EED_6A0L;
     private static final int ROWS = 256;
 
     private SampleIntervals() {
@@ -61,19 +66,21 @@ public final class SampleIntervals {
         double[] precisionLeaveReal = new double[groups];
         double[] recallLeaveGen = new double[groups];
         double[] recallLeaveReal = new double[groups];
+        int[] genGroup = groupsOf(n, groups, GROUP_SEED);
+        int[] realGroup = groupsOf(nReal, groups, GROUP_SEED + 1);
         for (int g = 0; g < groups; g++) {
-            fidLeaveGen[g] = FrechetDistance.between(realStats, GaussianStats.of(without(generated, n, d, g, groups),
-                    n - groupSize(n, g, groups), d));
-            fidLeaveReal[g] = FrechetDistance.between(GaussianStats.of(without(real, nReal, d, g, groups),
-                    nReal - groupSize(nReal, g, groups), d), genStats);
-            precisionLeaveGen[g] = coveredShare(realCoverersOfGenerated, g, groups, -1);
-            precisionLeaveReal[g] = coveredShare(realCoverersOfGenerated, -1, groups, g);
-            recallLeaveGen[g] = coveredShare(genCoverersOfReal, -1, groups, g);
-            recallLeaveReal[g] = coveredShare(genCoverersOfReal, g, groups, -1);
+            fidLeaveGen[g] = FrechetDistance.between(realStats, GaussianStats.of(without(generated, d, genGroup, g),
+                    n - count(genGroup, g), d));
+            fidLeaveReal[g] = FrechetDistance.between(GaussianStats.of(without(real, d, realGroup, g),
+                    nReal - count(realGroup, g), d), genStats);
+            precisionLeaveGen[g] = coveredShare(realCoverersOfGenerated, genGroup, g, realGroup, -1);
+            precisionLeaveReal[g] = coveredShare(realCoverersOfGenerated, genGroup, -1, realGroup, g);
+            recallLeaveGen[g] = coveredShare(genCoverersOfReal, realGroup, -1, genGroup, g);
+            recallLeaveReal[g] = coveredShare(genCoverersOfReal, realGroup, g, genGroup, -1);
         }
         double fid = FrechetDistance.between(realStats, genStats);
-        double precision = coveredShare(realCoverersOfGenerated, -1, groups, -1);
-        double recall = coveredShare(genCoverersOfReal, -1, groups, -1);
+        double precision = coveredShare(realCoverersOfGenerated, genGroup, -1, realGroup, -1);
+        double recall = coveredShare(genCoverersOfReal, realGroup, -1, genGroup, -1);
         Jackknife kid = kidJackknife(real, nReal, generated, n, d);
         return new QualityIntervals(QualityIntervals.METHOD, groups, LEVEL,
                 around(fid, fidLeaveGen, fidLeaveReal), kid.estimate(),
@@ -92,11 +99,11 @@ public final class SampleIntervals {
      * Share of queries (leaving out query group {@code skipQueries}) with at least one coverer outside reference
      * group {@code skipRefs}; -1 leaves nothing out. A full coverer list counts as covered (see COVERER_CAP).
      */
-    static double coveredShare(int[][] coverers, int skipQueries, int groups, int skipRefs) {
+    static double coveredShare(int[][] coverers, int[] queryGroup, int skipQueries, int[] refGroup, int skipRefs) {
         long covered = 0;
         long total = 0;
         for (int i = 0; i < coverers.length; i++) {
-            if (i % groups == skipQueries) {
+            if (queryGroup[i] == skipQueries) {
                 continue;
             }
             total++;
@@ -106,7 +113,7 @@ public final class SampleIntervals {
                 continue;
             }
             for (int r : c) {
-                if (r % groups != skipRefs) {
+                if (refGroup[r] != skipRefs) {
                     covered++;
                     break;
                 }
@@ -115,15 +122,40 @@ public final class SampleIntervals {
         return (double) covered / total;
     }
 
-    private static int groupSize(int n, int g, int groups) {
-        return n / groups + (g < n % groups ? 1 : 0);
+    /** Group of each of n samples: positions of a seeded shuffle, dealt round-robin (sizes differ by at most 1). */
+    static int[] groupsOf(int n, int groups, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] group = new int[n];
+        for (int pos = 0; pos < n; pos++) {
+            group[order[pos]] = pos % groups;
+        }
+        return group;
     }
 
-    private static float[] without(float[] f, int n, int d, int g, int groups) {
-        float[] out = new float[(n - groupSize(n, g, groups)) * d];
+    private static int count(int[] group, int g) {
+        int c = 0;
+        for (int x : group) {
+            c += x == g ? 1 : 0;
+        }
+        return c;
+    }
+
+    private static float[] without(float[] f, int d, int[] group, int g) {
+        int n = group.length;
+        float[] out = new float[(n - count(group, g)) * d];
         int o = 0;
         for (int i = 0; i < n; i++) {
-            if (i % groups != g) {
+            if (group[i] != g) {
                 System.arraycopy(f, i * d, out, o, d);
                 o += d;
             }

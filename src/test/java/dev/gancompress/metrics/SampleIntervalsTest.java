@@ -126,11 +126,53 @@ class SampleIntervalsTest {
     void coveredShareLeavesOutTheRightGroups() {
         int cap = SampleIntervals.COVERER_CAP;
         int[][] coverers = {{0}, {1}, {2, 3}, {}, new int[cap]};
-        // groups of 2: references 0 and 2 are group 0, 1 and 3 group 1
-        assertThat(SampleIntervals.coveredShare(coverers, -1, 2, -1)).isEqualTo(4.0 / 5);
-        assertThat(SampleIntervals.coveredShare(coverers, -1, 2, 0)).isEqualTo(3.0 / 5); // query 0 loses its only
-        assertThat(SampleIntervals.coveredShare(coverers, -1, 2, 1)).isEqualTo(3.0 / 5); // query 1 loses its only
-        assertThat(SampleIntervals.coveredShare(coverers, 0, 2, -1)).isEqualTo(1.0 / 2); // queries 1, 3 remain
+        int[] alternate = {0, 1, 0, 1, 0};
+        // references 0 and 2 are group 0, 1 and 3 group 1; queries 0, 2, 4 group 0
+        assertThat(SampleIntervals.coveredShare(coverers, alternate, -1, alternate, -1)).isEqualTo(4.0 / 5);
+        assertThat(SampleIntervals.coveredShare(coverers, alternate, -1, alternate, 0)).isEqualTo(3.0 / 5);
+        assertThat(SampleIntervals.coveredShare(coverers, alternate, -1, alternate, 1)).isEqualTo(3.0 / 5);
+        assertThat(SampleIntervals.coveredShare(coverers, alternate, 0, alternate, -1)).isEqualTo(1.0 / 2);
+    }
+
+    @Test
+    void samplesOrderedByClassGetTheSameIntervalAsShuffledOnes() {
+        // a conditional generator's labels cycle with the sample index; groups must not follow that cycle
+        int n = 1000;
+        int classes = 10;
+        SplittableRandom rnd = new SplittableRandom(21);
+        double[][] centres = new double[classes][D];
+        for (double[] c : centres) {
+            for (int j = 0; j < D; j++) {
+                c[j] = 3 * nextGaussian(rnd);
+            }
+        }
+        float[] real = new float[n * D];
+        float[] cycled = new float[n * D];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < D; j++) {
+                real[i * D + j] = (float) (centres[rnd.nextInt(classes)][j] + nextGaussian(rnd));
+                cycled[i * D + j] = (float) (1.1 * centres[i % classes][j] + nextGaussian(rnd));
+            }
+        }
+        float[] shuffled = cycled.clone();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(cycled, i * D, shuffled, perm[i] * D, D);
+        }
+        GaussianStats stats = GaussianStats.of(real, n, D);
+        QualityIntervals a = SampleIntervals.compute(real, n, stats, cycled, n, D, 3, 20);
+        QualityIntervals b = SampleIntervals.compute(real, n, stats, shuffled, n, D, 3, 20);
+        assertThat(a.fid().halfWidth() / b.fid().halfWidth()).isBetween(0.6, 1.6);
+        assertThat(a.recall().halfWidth() / b.recall().halfWidth()).isBetween(0.5, 2.0);
     }
 
     private static boolean contains(Interval iv, double v) {
