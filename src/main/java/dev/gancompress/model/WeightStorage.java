@@ -22,7 +22,7 @@ import java.util.Arrays;
  * set of parameters covers the whole tensor). A new format is a compile error in every {@link Visitor} (exporter,
  * importer, cost model), not a silent fall-through.
  */
-public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.Fp16, WeightStorage.Bf16,
+public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.Float16,
         WeightStorage.IntN, WeightStorage.Binary {
 
     /** The tensor axis that per-channel parameters run along, or -1 for per-tensor (or no) parameters. */
@@ -187,16 +187,31 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
     }
 
     /** IEEE 754 binary16, round to nearest even; overflow to infinity as a cast does. */
-    record Fp16() implements WeightStorage {
+    /** The two 16-bit float formats: one code per value, no channels, no zero point. */
+    sealed interface Float16 extends WeightStorage permits Fp16, Bf16 {
         @Override
-        public int axis() {
+        default int axis() {
             return -1;
         }
 
         @Override
-        public int channels() {
+        default int channels() {
             return 1;
         }
+
+        @Override
+        default int zeroCode(int channel) {
+            return 0;
+        }
+
+        @Override
+        default int bits() {
+            return 16;
+        }
+    }
+
+    record Fp16() implements Float16 {
+
 
         @Override
         public int encode(float value, int channel) {
@@ -208,15 +223,7 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
             return fromHalf(code);
         }
 
-        @Override
-        public int zeroCode(int channel) {
-            return 0;
-        }
 
-        @Override
-        public int bits() {
-            return 16;
-        }
 
         @Override
         public String kind() {
@@ -280,16 +287,8 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
     }
 
     /** bfloat16: the top half of a float32, round to nearest even (Kalamkar et al. 2019). */
-    record Bf16() implements WeightStorage {
-        @Override
-        public int axis() {
-            return -1;
-        }
+    record Bf16() implements Float16 {
 
-        @Override
-        public int channels() {
-            return 1;
-        }
 
         @Override
         public int encode(float value, int channel) {
@@ -301,15 +300,7 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
             return Float.intBitsToFloat((code & 0xFFFF) << 16);
         }
 
-        @Override
-        public int zeroCode(int channel) {
-            return 0;
-        }
 
-        @Override
-        public int bits() {
-            return 16;
-        }
 
         @Override
         public String kind() {
