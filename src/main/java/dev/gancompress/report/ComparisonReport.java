@@ -67,10 +67,12 @@ public final class ComparisonReport {
                 + "![FID vs non-zero parameters](" + stem + "-fid-params.png)\n\nSamples (one row per model, in "
                 + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows);
         writeJson(dir.resolve(stem + ".json"), rows);
-        ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image", "MACs per image", "FID",
-                rows, r -> r.quality().cost().macs(), r -> r.quality().fid(), true);
-        ParetoPlot.write(dir.resolve(stem + "-fid-params.png"), "FID vs non-zero parameters", "non-zero parameters",
-                "FID", rows, r -> r.nonZeroParameters(), r -> r.quality().fid(), true);
+        ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image (lower left is better)",
+                "MACs per image (millions)", "FID (evaluator units)", rows, r -> r.quality().cost().macs() / 1e6,
+                r -> r.quality().fid(), false);
+        ParetoPlot.write(dir.resolve(stem + "-fid-params.png"), "FID vs non-zero parameters (lower left is better)",
+                "non-zero parameters (thousands)", "FID (evaluator units)", rows, r -> r.nonZeroParameters() / 1e3,
+                r -> r.quality().fid(), false);
         ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
     }
 
