@@ -207,7 +207,8 @@ public final class QualityEvaluation {
         QualityReport.Cost cost = QualityReport.Cost.of(CostModel.of(student.model(), costOptions));
         int subsetSize = Math.min(settings.kidSubsetSize(), Math.min(real.count(), n));
         QualityIntervals intervals = settings.intervalGroups() == 0 ? null
-                : SampleIntervals.compute(real.features(), real.count(), ref.stats(), features, n, d, settings.k(),
+                : SampleIntervals.compute(real.features(), real.count(), ref.stats(), features, n, generated, d,
+                settings.k(),
                 settings.intervalGroups());
         return new QualityReport(student.model().name(), student.file(), student.sha256(),
                 teacherOrNull == null ? null : teacherOrNull.file(),

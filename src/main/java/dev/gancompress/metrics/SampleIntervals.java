@@ -43,6 +43,12 @@ public final class SampleIntervals {
     /** Features are row-major: real nReal x d, generated n x d; realStats are the real set's statistics. */
     public static QualityIntervals compute(float[] real, int nReal, GaussianStats realStats, float[] generated, int n,
                                            int d, int k, int groups) {
+        return compute(real, nReal, realStats, generated, n, GaussianStats.of(generated, n, d), d, k, groups);
+    }
+
+    /** The same, reusing the generated set's statistics the caller already computed for its FID. */
+    public static QualityIntervals compute(float[] real, int nReal, GaussianStats realStats, float[] generated, int n,
+                                           GaussianStats genStats, int d, int k, int groups) {
         if (groups < 2 || groups > Math.min(nReal, n)) {
             throw new GanCompressException("jackknife groups must be in [2, min(real, generated)], got " + groups
                     + " for " + nReal + " real and " + n + " generated samples");
@@ -58,7 +64,6 @@ public final class SampleIntervals {
         int[][] realCoverersOfGenerated = coverers(generated, genNorms, n, real, realNorms, realRadii, nReal, d,
                 COVERER_CAP);
         int[][] genCoverersOfReal = coverers(real, realNorms, nReal, generated, genNorms, genRadii, n, d, COVERER_CAP);
-        GaussianStats genStats = GaussianStats.of(generated, n, d);
 
         double[] fidLeaveGen = new double[groups];
         double[] fidLeaveReal = new double[groups];
