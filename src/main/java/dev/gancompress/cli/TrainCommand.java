@@ -99,6 +99,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Epochs without a significant FID improvement before stopping (default ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--cool-down-epochs", defaultValue = "0",
+            description = "With --eval-every-epoch: once FID is flat for --patience epochs, anneal both learning rates "
+                    + "linearly to zero over this many more epochs instead of stopping at once; 0 stops at the plateau "
+                    + "(default ${DEFAULT-VALUE}). May be added when resuming a run.")
+    int coolDownEpochs;
+
     @Option(names = "--min-epochs", defaultValue = "5",
             description = "Never stop early before this many epochs (default ${DEFAULT-VALUE}).")
     int minEpochs;
@@ -177,8 +183,11 @@ final class TrainCommand implements Callable<Integer> {
             ConvergenceMonitor.EpochQuality best = monitor.best();
             System.out.printf(Locale.ROOT, "%s after epoch %d; chosen (lowest FID): epoch %d, FID %.3f %s, recall %.3f"
                             + " -> generator-best.onnx, discriminator-best.onnx%n",
-                    result.stoppedEarly() ? "converged (FID flat for " + patience + " epochs), stopped"
-                            : "reached --epochs, stopped", monitor.history().get(monitor.history().size() - 1).epoch(),
+                    !result.stoppedEarly() ? "reached --epochs, stopped"
+                            : coolDownEpochs == 0 ? "converged (FID flat for " + patience + " epochs), stopped"
+                            : "converged (FID flat for " + patience + " epochs after epoch "
+                            + (monitor.lastEpoch() - coolDownEpochs - patience) + "), cooled down for "
+                            + coolDownEpochs + " epochs, stopped", monitor.history().get(monitor.history().size() - 1).epoch(),
                     best.epoch(), best.fid(), best.fidInterval().format("%.3f", 1), best.recall());
         }
         String command = Main.invocation();
@@ -196,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(evaluator)) {
             throw new GanCompressException("--evaluator " + evaluator + ": file not found (needed by --eval-every-epoch)");
         }
-        ConvergenceMonitor.Criterion criterion = new ConvergenceMonitor.Criterion(evalSamples, patience, minEpochs);
+        ConvergenceMonitor.Criterion criterion = new ConvergenceMonitor.Criterion(evalSamples, patience, minEpochs,
+                coolDownEpochs);
         DomainEvaluator domain = DomainEvaluator.load(evaluator);
         Shape in = domain.inputShape();
         ImageDataset reference = Datasets.open(evalData, dataDir, in.channels(), in.height(), in.width(),
@@ -216,12 +226,19 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     List<ConvergenceMonitor.EpochQuality> all = new ArrayList<>(history);
                     all.add(q);
-                    ConvergencePlot.write(out.resolve("quality.png"), architecture, all);
+                    ConvergencePlot.write(out.resolve("quality.png"), architecture, all,
+                            plateauEpoch(all, criterion));
                     System.out.printf(Locale.ROOT, "epoch %d: FID %.3f %s, KID x1e3 %.2f, precision %.3f, recall %.3f %s"
                                     + "(%.0f s)%s%n", q.epoch(), q.fid(), q.fidInterval().format("%.3f", 1),
                             q.kid() * 1e3, q.precision(), q.recall(), q.recallInterval().format("%.3f", 1),
                             q.seconds(), q.best() ? " best so far" : "");
                 });
+    }
+
+    /** Where the cool-down begins, as the monitor will see it once this evaluation is logged; -1 for none. */
+    private static int plateauEpoch(List<ConvergenceMonitor.EpochQuality> all, ConvergenceMonitor.Criterion c) {
+        ConvergenceMonitor.EpochQuality plateau = c.coolDownEpochs() == 0 ? null : ConvergenceMonitor.plateau(all, c);
+        return plateau == null ? -1 : plateau.epoch();
     }
 
     private void writeSamples(dev.gancompress.model.Model generator, int channels, Path file) {

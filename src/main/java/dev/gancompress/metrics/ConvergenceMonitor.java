@@ -28,9 +28,21 @@ public final class ConvergenceMonitor implements TrainingHook {
     public static final String HEADER = "epoch,step,fid,fid_low,fid_high,kid,kid_low,kid_high,precision,recall,"
             + "recall_low,recall_high,best,seconds";
 
-    /** Validated stopping rule: evaluate {@code samples} generated images, stop after {@code patience} flat epochs. */
-    public record Criterion(int samples, int patience, int minEpochs) {
+    /**
+     * Validated stopping rule: evaluate {@code samples} generated images; after {@code patience} flat epochs either
+     * stop ({@code coolDownEpochs} 0) or anneal both learning rates linearly to zero over {@code coolDownEpochs}
+     * more epochs and stop then.
+     */
+    public record Criterion(int samples, int patience, int minEpochs, int coolDownEpochs) {
+        public Criterion(int samples, int patience, int minEpochs) {
+            this(samples, patience, minEpochs, 0);
+        }
+
         public Criterion {
+            if (coolDownEpochs < 0) {
+                throw new GanCompressException("convergence check: --cool-down-epochs must be >= 0, got "
+                        + coolDownEpochs);
+            }
             if (samples < 100) {
                 throw new GanCompressException("convergence check: --eval-samples must be >= 100, got " + samples);
             }
@@ -171,6 +183,10 @@ public final class ConvergenceMonitor implements TrainingHook {
      * several together outside it) count as progress.
      */
     public int epochsWithoutImprovement() {
+        return epochsWithoutImprovement(history);
+    }
+
+    private static int epochsWithoutImprovement(List<EpochQuality> history) {
         int flat = 0;
         double anchor = Double.POSITIVE_INFINITY;
         for (EpochQuality q : history) {
@@ -184,8 +200,49 @@ public final class ConvergenceMonitor implements TrainingHook {
         return flat;
     }
 
+    /**
+     * The evaluation after which the plateau rule first fired, or null while it has not: the end of constant-rate
+     * training. Replayed from the history, so a resumed run finds the same epoch.
+     */
+    public EpochQuality plateau() {
+        return plateau(history, criterion);
+    }
+
+    /** {@link #plateau()} of any history (oldest first). */
+    public static EpochQuality plateau(List<EpochQuality> history, Criterion criterion) {
+        for (int n = criterion.minEpochs(); n <= history.size(); n++) {
+            if (epochsWithoutImprovement(history.subList(0, n)) >= criterion.patience()) {
+                return history.get(n - 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Linear cool-down: 1 until the plateau, then falling to 0 over {@code coolDownEpochs} epochs. GAN
+     * training at a constant rate keeps orbiting the equilibrium; annealing the steps lets both players settle,
+     * the schedule pix2pix and CycleGAN teachers are trained with (constant, then linear decay to zero).
+     */
+    @Override
+    public double learningRateScale(long step) {
+        EpochQuality plateau = criterion.coolDownEpochs() == 0 ? null : plateau();
+        if (plateau == null) {
+            return 1.0;
+        }
+        long stepsPerEpoch = plateau.step() / plateau.epoch();
+        double progress = (double) (step - plateau.step()) / (criterion.coolDownEpochs() * stepsPerEpoch);
+        return Math.max(0.0, Math.min(1.0, 1.0 - progress));
+    }
+
+    /** Epoch of the plateau plus the cool-down (1-based), or -1 while training still runs at a constant rate. */
+    public int lastEpoch() {
+        EpochQuality plateau = plateau();
+        return plateau == null ? -1 : plateau.epoch() + criterion.coolDownEpochs();
+    }
+
     @Override
     public boolean stopRequested() {
-        return history.size() >= criterion.minEpochs() && epochsWithoutImprovement() >= criterion.patience();
+        int last = lastEpoch();
+        return last >= 0 && !history.isEmpty() && history.get(history.size() - 1).epoch() >= last;
     }
 }

@@ -27,6 +27,11 @@ public final class ConvergencePlot {
     }
 
     public static void write(Path file, String title, List<EpochQuality> epochs) {
+        write(file, title, epochs, -1);
+    }
+
+    /** {@code plateauEpoch} (>= 1) marks where the learning-rate cool-down began; -1 for none. */
+    public static void write(Path file, String title, List<EpochQuality> epochs, int plateauEpoch) {
         if (epochs.isEmpty()) {
             return;
         }
@@ -37,10 +42,10 @@ public final class ConvergencePlot {
             }
         }
         XYChart fid = panel(title + ": FID per epoch (evaluator units, lower is better)", "FID", epochs,
-                EpochQuality::fid, q -> new double[] {q.fidInterval().low(), q.fidInterval().high()}, best,
+                EpochQuality::fid, q -> new double[] {q.fidInterval().low(), q.fidInterval().high()}, best, plateauEpoch,
                 org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         XYChart recall = panel("recall per epoch (higher is better)", "recall", epochs, EpochQuality::recall,
-                q -> new double[] {q.recallInterval().low(), q.recallInterval().high()}, best,
+                q -> new double[] {q.recallInterval().low(), q.recallInterval().high()}, best, plateauEpoch,
                 org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         BufferedImage top = BitmapEncoder.getBufferedImage(fid);
         BufferedImage bottom = BitmapEncoder.getBufferedImage(recall);
@@ -57,7 +62,7 @@ public final class ConvergencePlot {
 
     private static XYChart panel(String title, String yLabel, List<EpochQuality> epochs,
                                  ToDoubleFunction<EpochQuality> value, Function<EpochQuality, double[]> interval,
-                                 EpochQuality best, org.knowm.xchart.style.Styler.LegendPosition legend) {
+                                 EpochQuality best, int plateauEpoch, org.knowm.xchart.style.Styler.LegendPosition legend) {
         XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setMarkerSize(7);
@@ -77,6 +82,15 @@ public final class ConvergencePlot {
             b.setLineStyle(SeriesLines.DASH_DASH);
             b.setLineColor(new Color(120, 160, 200));
             b.setShowInLegend(band == low);
+        }
+        if (plateauEpoch >= 1) {
+            double bottom = java.util.Arrays.stream(low).min().orElse(0);
+            double top = java.util.Arrays.stream(high).max().orElse(1);
+            XYSeries line = chart.addSeries("learning rate decays after epoch " + plateauEpoch,
+                    new double[] {plateauEpoch, plateauEpoch}, new double[] {bottom, top});
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineStyle(SeriesLines.DOT_DOT);
+            line.setLineColor(Color.GRAY);
         }
         XYSeries chosen = chart.addSeries("chosen: epoch " + best.epoch(), new double[] {best.epoch()},
                 new double[] {value.applyAsDouble(best)});

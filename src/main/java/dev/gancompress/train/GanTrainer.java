@@ -148,6 +148,7 @@ public final class GanTrainer {
         long started = System.nanoTime();
         long stepsThisRun = 0;
         Map<String, float[]> extraGrads = new HashMap<>();
+        float[] outGrad = new float[batch * generator.outputShape().size()];
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             if (stopRequested()) {
                 return finish(step, stepsThisRun, started, true, true);
@@ -163,6 +164,7 @@ public final class GanTrainer {
                 }
                 latentNoise(config.seed(), step, z);
                 Map<String, Double> losses = new LinkedHashMap<>();
+                double lrScale = learningRateScale(step);
                 Tensor fake = g.forward(gInputs, true);
                 if (!discriminatorFrozen) {
                     d.zeroGradients();
@@ -172,9 +174,9 @@ public final class GanTrainer {
                     dInputs.put(dImage.name(), fake);
                     losses.put("d_fake", config.loss().discriminatorFake(d.forward(dInputs, true).data(), dGrad));
                     d.backward(dGradTensor, true);
-                    adamD.update();
+                    adamD.step(config.discriminatorLearningRate() * lrScale);
                 }
-                float[] outGrad = new float[fake.data().length];
+                java.util.Arrays.fill(outGrad, 0f);
                 if (adversarialWeight > 0) {
                     dInputs.put(dImage.name(), fake);
                     losses.put("g_adv", config.loss().generator(d.forward(dInputs, !discriminatorFrozen).data(),
@@ -198,7 +200,7 @@ public final class GanTrainer {
                 }
                 g.zeroGradients();
                 g.backward(new Tensor(fake.shape(), outGrad), extraGrads, true);
-                adamG.update();
+                adamG.step(config.generatorLearningRate() * lrScale);
                 for (GeneratorLossTerm term : terms) {
                     term.afterStep(step);
                 }
@@ -217,6 +219,14 @@ public final class GanTrainer {
             }
         }
         return finish(step, stepsThisRun, started, true, stopRequested());
+    }
+
+    private double learningRateScale(long step) {
+        double scale = 1.0;
+        for (TrainingHook h : hooks) {
+            scale *= h.learningRateScale(step);
+        }
+        return scale;
     }
 
     private boolean stopRequested() {

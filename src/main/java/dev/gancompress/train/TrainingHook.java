@@ -28,6 +28,15 @@ public interface TrainingHook {
         return false;
     }
 
+    /**
+     * Factor on both players' learning rates for the update after {@code step} completed steps; the trainer
+     * multiplies the factors of all hooks. A schedule lives in a hook so it can depend on what the run measured
+     * (the convergence monitor's cool-down starts only once quality has stopped improving).
+     */
+    default double learningRateScale(long step) {
+        return 1.0;
+    }
+
     default void onCheckpoint(Path file, long step) {
     }
 

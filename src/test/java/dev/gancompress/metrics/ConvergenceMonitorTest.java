@@ -34,10 +34,15 @@ class ConvergenceMonitorTest {
 
     private ConvergenceMonitor loaded(double[] fids, double halfWidth, int patience, long resumeStep)
             throws IOException {
+        return loaded(fids, halfWidth, patience, 0, resumeStep);
+    }
+
+    private ConvergenceMonitor loaded(double[] fids, double halfWidth, int patience, int coolDown, long resumeStep)
+            throws IOException {
         Path log = dir.resolve("quality.csv");
         writeLog(log, fids, halfWidth);
         ConvergenceMonitor m = new ConvergenceMonitor(null, null, log,
-                new ConvergenceMonitor.Criterion(100, patience, 1), (q, h) -> { });
+                new ConvergenceMonitor.Criterion(100, patience, 1, coolDown), (q, h) -> { });
         m.onStart(resumeStep, 10_000);
         return m;
     }
@@ -61,6 +66,33 @@ class ConvergenceMonitorTest {
         ConvergenceMonitor m = loaded(new double[] {2.0, 1.5, 1.46, 1.42, 1.38}, 0.1, 3, 500);
         assertThat(m.epochsWithoutImprovement()).isZero();
         assertThat(m.stopRequested()).isFalse();
+    }
+
+    @Test
+    void aCoolDownAnnealsTheLearningRateLinearlyFromThePlateauAndThenStops() throws IOException {
+        double[] flat = {2.0, 1.5, 1.45, 1.42, 1.44};
+        // plateau after epoch 5 (step 500, 100 steps per epoch); two cool-down epochs
+        ConvergenceMonitor m = loaded(flat, 0.1, 3, 2, 500);
+        assertThat(m.plateau().epoch()).isEqualTo(5);
+        assertThat(m.learningRateScale(499)).isEqualTo(1.0);
+        assertThat(m.learningRateScale(500)).isEqualTo(1.0);
+        assertThat(m.learningRateScale(550)).isCloseTo(0.75, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(m.learningRateScale(600)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(m.learningRateScale(700)).isZero();
+        assertThat(m.stopRequested()).isFalse();
+        assertThat(m.lastEpoch()).isEqualTo(7);
+        // further flat epochs do not move the plateau; the run stops once the cool-down epochs are logged
+        ConvergenceMonitor done = loaded(new double[] {2.0, 1.5, 1.45, 1.42, 1.44, 1.43, 1.41}, 0.1, 3, 2, 700);
+        assertThat(done.plateau().epoch()).isEqualTo(5);
+        assertThat(done.stopRequested()).isTrue();
+        // without a cool-down the rate never changes and the run stops at the plateau
+        ConvergenceMonitor none = loaded(flat, 0.1, 3, 0, 500);
+        assertThat(none.learningRateScale(650)).isEqualTo(1.0);
+        assertThat(none.stopRequested()).isTrue();
+        // before the plateau: constant rate
+        ConvergenceMonitor early = loaded(new double[] {2.0, 1.5, 1.45}, 0.1, 3, 2, 300);
+        assertThat(early.plateau()).isNull();
+        assertThat(early.learningRateScale(350)).isEqualTo(1.0);
     }
 
     @Test

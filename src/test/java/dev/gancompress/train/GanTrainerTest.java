@@ -86,6 +86,63 @@ class GanTrainerTest {
         assertThat(dir.resolve(GanTrainer.CHECKPOINT_FILE)).exists();
     }
 
+    private static List<List<float[]>> oneStepWithLearningRateScale(Path dir, double scale) {
+        GanTrainer trainer = new GanTrainer(config(1).withMaxSteps(1)).addHook(new TrainingHook() {
+            @Override
+            public double learningRateScale(long step) {
+                return scale;
+            }
+        });
+        Model[] gd = fresh(trainer, TINY);
+        List<float[]> before = trainable(gd[1]);
+        trainer.run(gd[0], gd[1], blobs(32, 3), dir, false);
+        return List.of(before, trainable(gd[1]), trainable(gd[0]));
+    }
+
+    /** Learned tensors only: batch-norm running statistics move with every forward pass, whatever the rate. */
+    private static List<float[]> trainable(Model m) {
+        List<float[]> list = new ArrayList<>();
+        for (Node n : m.nodes()) {
+            for (WeightSlot s : n.layer().weights()) {
+                if (s.trainable()) {
+                    list.add(s.weights().data().clone());
+                }
+            }
+        }
+        return list;
+    }
+
+    @Test
+    void hooksScaleBothLearningRates(@TempDir Path dir) {
+        List<List<float[]>> full = oneStepWithLearningRateScale(dir.resolve("full"), 1.0);
+        List<List<float[]>> half = oneStepWithLearningRateScale(dir.resolve("half"), 0.5);
+        List<List<float[]>> zero = oneStepWithLearningRateScale(dir.resolve("zero"), 0.0);
+        // the discriminator's first update starts from the same state in all three runs: its step halves exactly
+        double fullNorm = 0;
+        double halfNorm = 0;
+        for (int t = 0; t < full.get(0).size(); t++) {
+            float[] w0 = full.get(0).get(t);
+            for (int i = 0; i < w0.length; i++) {
+                double df = full.get(1).get(t)[i] - w0[i];
+                double dh = half.get(1).get(t)[i] - w0[i];
+                assertThat(dh).isCloseTo(df / 2, org.assertj.core.data.Offset.offset(1e-6));
+                fullNorm += Math.abs(df);
+                halfNorm += Math.abs(dh);
+            }
+            assertThat(zero.get(1).get(t)).isEqualTo(w0);
+        }
+        assertThat(fullNorm).isGreaterThan(0);
+        assertThat(halfNorm).isCloseTo(fullNorm / 2, org.assertj.core.data.Offset.offset(fullNorm * 1e-3));
+        // a zero rate leaves the generator as initialised too
+        Model g = Dcgan.generator(TINY);
+        new GanTrainer(config(1)).initialise(g, Dcgan.discriminator(TINY));
+        List<float[]> g0 = trainable(g);
+        for (int t = 0; t < g0.size(); t++) {
+            assertThat(zero.get(2).get(t)).isEqualTo(g0.get(t));
+            assertThat(full.get(2).get(t)).isNotEqualTo(g0.get(t));
+        }
+    }
+
     @Test
     void sameSeedGivesIdenticalWeights(@TempDir Path dir) {
         Model[] a = fresh(new GanTrainer(config(1)), TINY_CONDITIONAL);
