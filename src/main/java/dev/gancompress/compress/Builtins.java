@@ -37,5 +37,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.BatchNormFolding.NAME,
                 dev.gancompress.compress.quantize.BatchNormFolding.Config.class,
                 dev.gancompress.compress.quantize.BatchNormFolding::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.QuantizationAwareTraining.NAME,
+                dev.gancompress.compress.quantize.QuantizationAwareTraining.Config.class,
+                dev.gancompress.compress.quantize.QuantizationAwareTraining::new);
     }
 }
