@@ -40,5 +40,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.QuantizationAwareTraining.NAME,
                 dev.gancompress.compress.quantize.QuantizationAwareTraining.Config.class,
                 dev.gancompress.compress.quantize.QuantizationAwareTraining::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.MixedPrecision.NAME,
+                dev.gancompress.compress.quantize.MixedPrecision.Config.class,
+                dev.gancompress.compress.quantize.MixedPrecision::new);
     }
 }
