@@ -5,6 +5,7 @@ import dev.gancompress.compress.Compression;
 import dev.gancompress.compress.CompressionContext;
 import dev.gancompress.compress.ConfigFields;
 import dev.gancompress.compress.FineTuneController;
+import dev.gancompress.compress.FineTuning;
 import dev.gancompress.compress.distill.OutputDistillation;
 import dev.gancompress.compress.distill.OutputLoss;
 import dev.gancompress.model.Model;
@@ -44,9 +45,17 @@ public final class QuantizationAwareTraining implements Compression {
      *                     Embedding); BatchNorm is folded into them first, whatever this list says
      * @param outputWeight weight of the L1 distance to the teacher's output during fine-tuning, >= 0 (0: adversarial
      *                     only); default 10, so that the teacher's function dominates the adversarial term
+     * @param adversarialWeight weight of the adversarial term, >= 0; default 1 (the recipe's usual weight)
+     * @param learningRateScale factor on the recipe's generator learning rate, in (0, 1]; default 0.01. QAT
+     *                     fine-tunes a converged generator, and Adam moves every weight by about the learning rate
+     *                     per step whatever its gradient: at the GAN rate of 2e-4, 50 steps moved the folded DCGAN
+     *                     teacher from 51 dB PSNR (int8 PTQ) to 26 dB, while at 2e-6 int4 QAT gained on PTQ. The
+     *                     discriminator keeps its rate: it is not quantised and has to follow the student.
      */
-    public record Config(Integer bits, String scheme, String granularity, List<String> layers, Double outputWeight) {
+    public record Config(Integer bits, String scheme, String granularity, List<String> layers, Double outputWeight,
+                         Double adversarialWeight, Double learningRateScale) {
         public static final double DEFAULT_OUTPUT_WEIGHT = 10;
+        public static final double DEFAULT_LEARNING_RATE_SCALE = 0.01;
 
         public Config {
             QuantizationConfig checked = new QuantizationConfig(bits, scheme, granularity, null, layers);
@@ -57,10 +66,23 @@ public final class QuantizationAwareTraining implements Compression {
             outputWeight = outputWeight == null ? DEFAULT_OUTPUT_WEIGHT : outputWeight;
             ConfigFields.require(outputWeight >= 0 && Double.isFinite(outputWeight), NAME, "outputWeight",
                     "a finite number >= 0", outputWeight);
+            adversarialWeight = adversarialWeight == null ? 1.0 : adversarialWeight;
+            ConfigFields.require(adversarialWeight >= 0 && Double.isFinite(adversarialWeight), NAME,
+                    "adversarialWeight", "a finite number >= 0", adversarialWeight);
+            learningRateScale = learningRateScale == null ? DEFAULT_LEARNING_RATE_SCALE : learningRateScale;
+            ConfigFields.require(learningRateScale > 0 && learningRateScale <= 1, NAME, "learningRateScale",
+                    "a number in (0, 1]", learningRateScale);
+            ConfigFields.require(outputWeight > 0 || adversarialWeight > 0, NAME, "outputWeight",
+                    "> 0 when adversarialWeight is 0 (else nothing trains)", outputWeight);
         }
 
         public static Config of(int bits) {
-            return new Config(bits, null, null, null, null);
+            return new Config(bits, null, null, null, null, null, null);
+        }
+
+        /** This configuration with another generator learning-rate factor. */
+        public Config withLearningRateScale(double scale) {
+            return new Config(bits, scheme, granularity, layers, outputWeight, adversarialWeight, scale);
         }
 
         /** The weight quantisation this training ends in. */
@@ -121,6 +143,15 @@ public final class QuantizationAwareTraining implements Compression {
                     config.outputWeight().floatValue()));
         }
         return new FineTuneController(terms, List.of(hook));
+    }
+
+    /** The recipe's settings with this configuration's adversarial weight and generator learning rate. */
+    @Override
+    public FineTuning.Settings fineTuneSettings(FineTuning.Settings base) {
+        return new FineTuning.Settings(base.steps(), base.batchSize(),
+                base.generatorLearningRate() * config.learningRateScale(), base.discriminatorLearningRate(),
+                base.loss(), config.adversarialWeight().floatValue(), base.freezeDiscriminator(), base.seed(),
+                base.checkpointEverySteps());
     }
 
     private QuantizationGridHook gridHook(Model m, List<Node> targets) {

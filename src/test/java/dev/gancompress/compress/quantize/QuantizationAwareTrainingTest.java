@@ -61,7 +61,8 @@ class QuantizationAwareTrainingTest {
     private Model qat(Model teacher, QuantizationAwareTraining.Config config, long steps, String dir) {
         ImageDataset data = TestImages.blobs(64, 2);
         CompressionContext context = new CompressionContext(teacher, discriminator(), data, null, 5, work.resolve(dir));
-        QuantizationAwareTraining qat = new QuantizationAwareTraining(config);
+        // the tiny random generator is not converged: it takes the test's learning rate as it is
+        QuantizationAwareTraining qat = new QuantizationAwareTraining(config.withLearningRateScale(1));
         Model student = qat.apply(teacher, context);
         FineTuneController controller = qat.controller(student, context);
         FineTuning.Settings settings = qat.fineTuneSettings(new FineTuning.Settings(steps, 16, 3e-4, 2e-4,
@@ -133,6 +134,12 @@ class QuantizationAwareTrainingTest {
         assertThatThrownBy(() -> CompressionRegistry.create(QuantizationAwareTraining.NAME,
                 JSON.readTree("{\"outputWeight\": -1}")))
                 .isInstanceOf(GanCompressException.class).hasMessageContaining("outputWeight");
+        assertThatThrownBy(() -> CompressionRegistry.create(QuantizationAwareTraining.NAME,
+                JSON.readTree("{\"learningRateScale\": 2}")))
+                .isInstanceOf(GanCompressException.class).hasMessageContaining("'learningRateScale' must be a number in (0, 1]");
+        assertThatThrownBy(() -> CompressionRegistry.create(QuantizationAwareTraining.NAME,
+                JSON.readTree("{\"outputWeight\": 0, \"adversarialWeight\": 0}")))
+                .isInstanceOf(GanCompressException.class).hasMessageContaining("nothing trains");
         Model teacher = teacher();
         float[] before = weight(teacher, "up1").data().clone();
         var qat = CompressionRegistry.create(QuantizationAwareTraining.NAME,
@@ -149,9 +156,20 @@ class QuantizationAwareTrainingTest {
     }
 
     @Test
+    void fineTuningSlowsOnlyTheGeneratorAndTakesTheConfiguredAdversarialWeight() {
+        FineTuning.Settings base = FineTuning.Settings.defaults(50, 1);
+        FineTuning.Settings qat = new QuantizationAwareTraining(new QuantizationAwareTraining.Config(4, null, null,
+                null, null, 0.5, null)).fineTuneSettings(base);
+        assertThat(qat.generatorLearningRate()).isEqualTo(base.generatorLearningRate() * 0.01);
+        assertThat(qat.discriminatorLearningRate()).isEqualTo(base.discriminatorLearningRate());
+        assertThat(qat.adversarialWeight()).isEqualTo(0.5f);
+        assertThat(qat.steps()).isEqualTo(50);
+    }
+
+    @Test
     void configRoundTripsThroughJson() throws Exception {
         QuantizationAwareTraining.Config config = new QuantizationAwareTraining.Config(8, "asymmetric", "per-tensor",
-                List.of("up1"), 2.5);
+                List.of("up1"), 2.5, 0.0, 0.1);
         String json = JSON.writeValueAsString(config);
         assertThat(CompressionRegistry.create(QuantizationAwareTraining.NAME, JSON.readTree(json)).config())
                 .isEqualTo(config);
