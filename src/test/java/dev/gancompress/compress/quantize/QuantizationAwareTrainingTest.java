@@ -163,7 +163,13 @@ class QuantizationAwareTrainingTest {
         assertThat(qat.generatorLearningRate()).isEqualTo(base.generatorLearningRate() * 0.01);
         assertThat(qat.discriminatorLearningRate()).isEqualTo(base.discriminatorLearningRate());
         assertThat(qat.adversarialWeight()).isEqualTo(0.5f);
+        assertThat(qat.freezeDiscriminator()).isFalse();
         assertThat(qat.steps()).isEqualTo(50);
+        // by default distillation only: nothing reads the discriminator, so it is not trained either
+        FineTuning.Settings byDefault = new QuantizationAwareTraining(QuantizationAwareTraining.Config.of(4))
+                .fineTuneSettings(base);
+        assertThat(byDefault.adversarialWeight()).isZero();
+        assertThat(byDefault.freezeDiscriminator()).isTrue();
     }
 
     @Test
