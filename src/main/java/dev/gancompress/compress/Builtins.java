@@ -34,5 +34,14 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.PostTrainingQuantization.NAME,
                 dev.gancompress.compress.quantize.QuantizationConfig.class,
                 dev.gancompress.compress.quantize.PostTrainingQuantization::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.BatchNormFolding.NAME,
+                dev.gancompress.compress.quantize.BatchNormFolding.Config.class,
+                dev.gancompress.compress.quantize.BatchNormFolding::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.QuantizationAwareTraining.NAME,
+                dev.gancompress.compress.quantize.QuantizationAwareTraining.Config.class,
+                dev.gancompress.compress.quantize.QuantizationAwareTraining::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.MixedPrecision.NAME,
+                dev.gancompress.compress.quantize.MixedPrecision.Config.class,
+                dev.gancompress.compress.quantize.MixedPrecision::new);
     }
 }

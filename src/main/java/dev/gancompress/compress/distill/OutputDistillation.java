@@ -28,6 +28,14 @@ public final class OutputDistillation implements GeneratorLossTerm {
         this.weight = weight;
     }
 
+    /**
+     * Output distillation toward {@code teacher}, run in inference mode: for techniques of other families that
+     * keep the compressed generator close to the teacher's function (quantisation-aware training).
+     */
+    public static GeneratorLossTerm toTeacher(dev.gancompress.model.Model teacher, OutputLoss loss, float weight) {
+        return new OutputDistillation(new TeacherForward(teacher), loss, weight);
+    }
+
     @Override
     public String name() {
         return NAME;
