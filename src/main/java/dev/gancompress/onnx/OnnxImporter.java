@@ -82,7 +82,8 @@ public final class OnnxImporter {
         return proto;
     }
 
-    static Model fromProto(OnnxModelProto proto, String sourceName) {
+    /** The IR of a parsed model, without the finite-weights check (the .gcz reader builds protos itself). */
+    public static Model fromProto(OnnxModelProto proto, String sourceName) {
         return new GraphTranslation(proto, sourceName).toModel();
     }
 
