@@ -34,5 +34,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.PostTrainingQuantization.NAME,
                 dev.gancompress.compress.quantize.QuantizationConfig.class,
                 dev.gancompress.compress.quantize.PostTrainingQuantization::new);
+        CompressionRegistry.register(dev.gancompress.compress.encode.WeightSharing.NAME,
+                dev.gancompress.compress.encode.WeightSharingConfig.class,
+                dev.gancompress.compress.encode.WeightSharing::new);
     }
 }
