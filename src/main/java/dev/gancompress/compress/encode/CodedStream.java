@@ -10,8 +10,13 @@ record CodedStream(EntropyCodec codec, byte[] bytes, double entropyBits, int sym
     static final List<EntropyCodec> CODECS = List.of(RawCodec.INSTANCE, HuffmanCodec.INSTANCE, RansCodec.INSTANCE);
 
     static CodedStream best(int[] symbols, int alphabet) {
+        return best(symbols, alphabet, CODECS);
+    }
+
+    /** The smallest coding among {@code codecs}. */
+    static CodedStream best(int[] symbols, int alphabet, List<EntropyCodec> codecs) {
         CodedStream best = null;
-        for (EntropyCodec codec : CODECS) {
+        for (EntropyCodec codec : codecs) {
             byte[] b = codec.encode(symbols, alphabet);
             if (best == null || b.length < best.bytes.length) {
                 best = new CodedStream(codec, b, 0, symbols.length);

@@ -37,6 +37,24 @@ public final class GczWriter {
     }
 
     public static Encoded encode(OnnxModelProto proto) {
+        return encode(proto, CodedStream.CODECS);
+    }
+
+    /**
+     * With the streams' codecs limited to {@code codecs} among "raw", "huffman", "rans" (raw is always allowed): the
+     * stages of a Deep-Compression table (fixed-width codes only, Huffman only, rANS only).
+     */
+    public static Encoded encode(OnnxModelProto proto, java.util.Set<String> codecs) {
+        List<EntropyCodec> allowed = new ArrayList<>();
+        for (EntropyCodec c : CodedStream.CODECS) {
+            if (c == RawCodec.INSTANCE || codecs.contains(c.name())) {
+                allowed.add(c);
+            }
+        }
+        return encode(proto, allowed);
+    }
+
+    private static Encoded encode(OnnxModelProto proto, List<EntropyCodec> codecs) {
         List<OnnxTensor> kept = new ArrayList<>();
         List<Integer> codedIndex = new ArrayList<>();
         List<OnnxTensor> coded = new ArrayList<>();
@@ -76,7 +94,7 @@ public final class GczWriter {
             }
             String kind = storageKind(t, proto.metadata());
             d.string(kind);
-            TensorCodec.Choice choice = TensorCodec.encode(TensorSymbols.of(t), rows(t.dims()));
+            TensorCodec.Choice choice = TensorCodec.encode(TensorSymbols.of(t), rows(t.dims()), codecs);
             d.bytes(choice.payload());
             int bytes = section(out, GczFormat.SECTION_TENSOR, d.toByteArray());
             reports.add(new GczTensorReport(t.name(), kind, t.size(), bytes, choice.layout(), choice.values(),

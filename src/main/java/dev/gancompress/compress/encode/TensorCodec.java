@@ -46,7 +46,7 @@ final class TensorCodec {
     record Choice(byte[] payload, String layout, String values, String codecs, long indexBytes, double entropyBits) {
     }
 
-    static Choice encode(TensorSymbols t, int rows) {
+    static Choice encode(TensorSymbols t, int rows, List<EntropyCodec> codecs) {
         int[] e = t.elements();
         long zeros = Arrays.stream(e).filter(v -> v == t.zero()).count();
         List<Candidate> layouts = new ArrayList<>();
@@ -54,17 +54,17 @@ final class TensorCodec {
         if (zeros * 4 >= e.length && e.length > 0) {
             for (int bits : RELATIVE_BITS) {
                 SparseIndexCoding.Relative r = SparseIndexCoding.relative(e, t.zero(), bits);
-                layouts.add(new Candidate(RELATIVE, bits, List.of(CodedStream.best(r.gaps(), 1 << bits)),
+                layouts.add(new Candidate(RELATIVE, bits, List.of(CodedStream.best(r.gaps(), 1 << bits, codecs)),
                         gather(e, r.positions())));
             }
             int cols = e.length / rows;
             SparseIndexCoding.Csr c = SparseIndexCoding.csr(e, t.zero(), rows);
-            layouts.add(new Candidate(CSR, 0, List.of(CodedStream.best(c.rowCounts(), cols + 1),
-                    CodedStream.best(c.columns(), Math.max(1, cols))), gather(e, c.positions())));
+            layouts.add(new Candidate(CSR, 0, List.of(CodedStream.best(c.rowCounts(), cols + 1, codecs),
+                    CodedStream.best(c.columns(), Math.max(1, cols), codecs)), gather(e, c.positions())));
         }
         Choice best = null;
         for (Candidate layout : layouts) {
-            for (ValueCoding values : valueCodings(t, layout.entries)) {
+            for (ValueCoding values : valueCodings(t, layout.entries, codecs)) {
                 Choice c = layout.write(values);
                 if (best == null || c.payload().length < best.payload().length) {
                     best = c;
@@ -93,10 +93,10 @@ final class TensorCodec {
         }
     }
 
-    private static List<ValueCoding> valueCodings(TensorSymbols t, int[] entries) {
+    private static List<ValueCoding> valueCodings(TensorSymbols t, int[] entries, List<EntropyCodec> codecs) {
         if (!t.isFloat()) {
             return List.of(new ValueCoding(CODES, null,
-                    List.of(CodedStream.best(entries, TensorSymbols.intAlphabet(t.dataType())))));
+                    List.of(CodedStream.best(entries, TensorSymbols.intAlphabet(t.dataType()), codecs))));
         }
         List<ValueCoding> out = new ArrayList<>();
         List<CodedStream> planes = new ArrayList<>();
@@ -105,7 +105,7 @@ final class TensorCodec {
             for (int i = 0; i < entries.length; i++) {
                 plane[i] = (entries[i] >>> shift) & 0xFF;
             }
-            planes.add(CodedStream.best(plane, 256));
+            planes.add(CodedStream.best(plane, 256, codecs));
         }
         out.add(new ValueCoding(BYTE_PLANES, null, planes));
         SymbolHistogram h = SymbolHistogram.of(entries);
@@ -115,7 +115,7 @@ final class TensorCodec {
                 index[i] = h.indexOf(entries[i]);
             }
             out.add(new ValueCoding(DICTIONARY, h.symbols(), List.of(CodedStream.best(index,
-                    Math.max(1, h.distinct())))));
+                    Math.max(1, h.distinct()), codecs))));
         }
         return out;
     }

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * Weight sharing by k-means per layer (Han, Mao and Dally 2016, "Deep Compression", section 3): each selected
  * layer's weights are clustered into k = 2^bits centroids and stored as a {@link WeightStorage.Codebook}, so a weight
  * costs {@code bits} index bits plus the layer's table of k floats. It composes: the values clustered are the ones
- * the layer computes with (after a quantisation or pruning pass), and a pruned layer keeps its mask, clustering only
- * the surviving weights into k - 1 centroids next to an exact 0 (what masked entries store).
+ * the layer computes with (after a quantisation or pruning pass), and a pruned layer (one with a mask, or with exact
+ * zeros) clusters only the surviving weights into k - 1 centroids next to an exact 0 (what pruned entries store).
  *
  * <p>Fine-tuning trains the centroids ({@link CentroidFineTuning}) unless the configuration says not to.
  */
@@ -61,6 +61,18 @@ public final class WeightSharing implements Compression {
     static void share(Weights w, int k, CentroidInit init, Random rnd, int iterations) {
         float[] values = w.effectiveValues();
         float[] mask = w.mask();
+        if (mask == null) {
+            // exact zeros are pruned weights (a pruned model read from ONNX carries no mask): they keep an exact 0
+            // centroid rather than pulling a shared one off zero, as Deep Compression shares only surviving weights
+            for (int i = 0; i < values.length && mask == null; i++) {
+                if (values[i] == 0f) {
+                    mask = new float[values.length];
+                    for (int j = 0; j < values.length; j++) {
+                        mask[j] = values[j] == 0f ? 0f : 1f;
+                    }
+                }
+            }
+        }
         float[] centroids;
         if (mask != null) {
             int n = 0;
