@@ -116,6 +116,10 @@ public final class GczReader {
         if (version < 1) {
             throw error("format version " + version + " is not a valid version (expected 1)");
         }
+        if (header[10] != 0 || header[11] != 0) {
+            throw error("reserved header flags are " + (((header[10] & 0xFF) << 8) | (header[11] & 0xFF))
+                    + "; version " + GczFormat.VERSION + " requires 0");
+        }
         Section graph = section();
         if (graph.type != GczFormat.SECTION_GRAPH) {
             throw error("section at offset " + graph.offset + " is " + GczFormat.sectionName(graph.type)
