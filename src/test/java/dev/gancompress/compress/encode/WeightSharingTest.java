@@ -140,6 +140,44 @@ class WeightSharingTest {
     }
 
     @Test
+    void fineTuningTrainsTheCentroidsAndKeepsTheWeightsShared(@TempDir Path dir) {
+        DcganSpec tiny = new DcganSpec(8, 1, 28, 4, 4, 0, 0);
+        Model g = Dcgan.generator(tiny);
+        dev.gancompress.nn.Initializer.dcgan(g, 6);
+        Model d = Dcgan.discriminator(tiny);
+        dev.gancompress.nn.Initializer.dcgan(d, 8);
+        Model pruned = new MagnitudePruning(MagnitudePruning.Config.oneShot(0.5, PruningScope.GLOBAL)).apply(g, null);
+        WeightSharing sharing = new WeightSharing(WeightSharingConfig.of(3, CentroidInit.LINEAR, 0));
+        Model shared = sharing.apply(pruned, null);
+        Map<String, float[]> before = new java.util.HashMap<>();
+        for (Map.Entry<String, WeightSlot> e : shared.weightSlots().entrySet()) {
+            if (e.getValue().weights().storage() instanceof WeightStorage.Codebook cb) {
+                before.put(e.getKey(), cb.centroids());
+            }
+        }
+        dev.gancompress.compress.FineTuning.Settings settings = new dev.gancompress.compress.FineTuning.Settings(10, 8,
+                2e-3, 2e-3, dev.gancompress.train.GanLoss.NON_SATURATING, 1f, false, 9, 0);
+        dev.gancompress.compress.FineTuning.run(shared, d, dev.gancompress.TestImages.blobs(64, 3), settings,
+                sharing.controller(shared, null), java.util.List.of(), dir, false);
+        boolean moved = false;
+        for (Map.Entry<String, float[]> e : before.entrySet()) {
+            Weights w = shared.weightSlots().get(e.getKey()).weights();
+            WeightStorage.Codebook cb = (WeightStorage.Codebook) w.storage();
+            assertTrue(cb.size() <= 8, e.getKey());
+            assertTrue(cb.zeroIndex() >= 0, e.getKey() + " keeps its exact 0 centroid");
+            moved |= !java.util.Arrays.equals(e.getValue(), cb.centroids());
+            float[] data = w.data();
+            for (int i = 0; i < data.length; i++) {
+                assertEquals(cb.centroid(cb.encode(data[i], 0)), data[i], e.getKey() + "[" + i + "] on a centroid");
+                if (w.mask()[i] == 0f) {
+                    assertEquals(0f, data[i]);
+                }
+            }
+        }
+        assertTrue(moved, "the centroids were trained");
+    }
+
+    @Test
     void configuredFromJsonWithCheckedFields() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Compression c = CompressionRegistry.create("weight-sharing",
