@@ -62,14 +62,16 @@ public final class WeightSharing implements Compression {
         float[] values = w.effectiveValues();
         float[] mask = w.mask();
         if (mask == null) {
-            // exact zeros are pruned weights (a pruned model read from ONNX carries no mask): they keep an exact 0
-            // centroid rather than pulling a shared one off zero, as Deep Compression shares only surviving weights
+            // exact zeros are pruned weights (a pruned model read from ONNX carries no mask): they get the mask back,
+            // so fine-tuning keeps them at 0, and an exact 0 centroid rather than pulling a shared one off zero, as
+            // Deep Compression shares only the surviving weights
             for (int i = 0; i < values.length && mask == null; i++) {
                 if (values[i] == 0f) {
                     mask = new float[values.length];
                     for (int j = 0; j < values.length; j++) {
                         mask[j] = values[j] == 0f ? 0f : 1f;
                     }
+                    w.setMask(mask);
                 }
             }
         }

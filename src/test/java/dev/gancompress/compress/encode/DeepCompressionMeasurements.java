@@ -42,6 +42,15 @@ final class DeepCompressionMeasurements {
             quick(teacher, z, reference, fp32);
             return;
         }
+        if (args.length > 1 && args[1].equals("--psnr")) { // of model files (ONNX or .gcz) given after it
+            for (int i = 2; i < args.length; i++) {
+                Path file = Path.of(args[i]);
+                Model m = GczReader.isGcz(file) ? GczReader.readModel(file) : OnnxImporter.read(file);
+                System.out.printf(Locale.ROOT, "%s: %,d bytes, PSNR %.2f dB%n", file, file.toFile().length(),
+                        psnr(m, z, reference));
+            }
+            return;
+        }
         row("teacher, fp32 ONNX", fp32, fp32, Double.POSITIVE_INFINITY);
         stage("teacher, .gcz (lossless)", teacher, Set.of("huffman", "rans"), fp32, z, reference);
         for (double sparsity : new double[] {0.8, 0.9}) {
