@@ -178,6 +178,22 @@ class WeightSharingTest {
     }
 
     @Test
+    void codebookStorageCodesTheNearestCentroidTiesToTheLowerOne() {
+        WeightStorage.Codebook cb = new WeightStorage.Codebook(new float[] {-1f, 0f, 2f});
+        assertEquals(0, cb.encode(-5f, 0));
+        assertEquals(0, cb.encode(-0.5f, 0), "a tie goes to the lower centroid");
+        assertEquals(1, cb.encode(0.9f, 0));
+        assertEquals(1, cb.encode(1f, 0));
+        assertEquals(2, cb.encode(1.01f, 0));
+        assertEquals(2, cb.encode(7f, 0));
+        assertEquals(1, cb.zeroCode(0));
+        assertEquals(2, cb.bits());
+        assertThrows(IllegalStateException.class, () -> new WeightStorage.Codebook(new float[] {1f, 2f}).zeroCode(0));
+        assertThrows(IllegalArgumentException.class, () -> new WeightStorage.Codebook(new float[] {1f, 1f}));
+        assertThrows(IllegalArgumentException.class, () -> new WeightStorage.Codebook(new float[] {Float.NaN}));
+    }
+
+    @Test
     void configuredFromJsonWithCheckedFields() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Compression c = CompressionRegistry.create("weight-sharing",
