@@ -57,7 +57,7 @@ final class TensorCodec {
                 layouts.add(new Candidate(RELATIVE, bits, List.of(CodedStream.best(r.gaps(), 1 << bits, codecs)),
                         gather(e, r.positions())));
             }
-            int cols = e.length / rows;
+            int cols = e.length / rows; // rows <= elements here: there is at least one element
             SparseIndexCoding.Csr c = SparseIndexCoding.csr(e, t.zero(), rows);
             layouts.add(new Candidate(CSR, 0, List.of(CodedStream.best(c.rowCounts(), cols + 1, codecs),
                     CodedStream.best(c.columns(), Math.max(1, cols), codecs)), gather(e, c.positions())));
@@ -203,6 +203,9 @@ final class TensorCodec {
             int[] gaps = CodedStream.read(in, entries, 1 << bits, "relative index stream", trace);
             positions = SparseIndexCoding.positionsFromGaps(gaps, size, in);
         } else if (layout == CSR) {
+            if (rows > size) { // a shape with a zero dimension: nothing to index, and no row stream to allocate
+                throw in.error("a CSR layout of " + rows + " rows for " + size + " elements");
+            }
             int cols = rows == 0 ? 0 : size / rows;
             int[] counts = CodedStream.read(in, rows, cols + 1, "CSR row counts", trace);
             int[] columns = CodedStream.read(in, entries, Math.max(1, cols), "CSR columns", trace);

@@ -165,5 +165,21 @@ class GczContainerTest {
         GanCompressException e = assertThrows(GanCompressException.class, () -> GczReader.read(
                 GczFuzzTest.withTensorSection(smallFile(), d.toByteArray()), "m.gcz"));
         assertTrue(e.getMessage().contains("exceeds 67108864 elements"), e.getMessage());
+        // an empty tensor of 2^26 rows in CSR layout: the row-count stream would be 2^26 symbols from no bytes
+        ByteSink csr = new ByteSink();
+        csr.string("t");
+        csr.varint(0);
+        csr.u8(OnnxTensor.FLOAT);
+        csr.u8(2);
+        csr.varint(1L << 26);
+        csr.varint(0);
+        csr.string("fp32");
+        csr.u8(TensorCodec.CSR);
+        csr.u8(TensorCodec.DICTIONARY);
+        csr.varint(0);
+        csr.varint(0);
+        GanCompressException rows = assertThrows(GanCompressException.class, () -> GczReader.read(
+                GczFuzzTest.withTensorSection(smallFile(), csr.toByteArray()), "m.gcz"));
+        assertTrue(rows.getMessage().contains("a CSR layout of 67108864 rows for 0 elements"), rows.getMessage());
     }
 }
