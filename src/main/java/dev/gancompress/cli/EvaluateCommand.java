@@ -73,9 +73,9 @@ final class EvaluateCommand implements Callable<Integer> {
                         dev.gancompress.metrics.EnergyTable.load(energyTable));
         QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)
                 .withReferenceCount(referenceCount).withCacheDir(cacheDir).withRefresh(refresh);
-        QualityEvaluation.Source student = QualityEvaluation.Source.read(model);
+        QualityEvaluation.Source student = ModelFiles.source(model);
         ModelFiles.requireGenerator(student.model(), model);
-        QualityEvaluation.Source teacherSource = teacher == null ? null : QualityEvaluation.Source.read(teacher);
+        QualityEvaluation.Source teacherSource = teacher == null ? null : ModelFiles.source(teacher);
         if (teacherSource != null) {
             ModelFiles.requireGenerator(teacherSource.model(), teacher);
         }

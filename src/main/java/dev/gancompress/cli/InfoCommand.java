@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print every layer of a model with output shape, parameters, MACs and weight bytes, and totals.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "Model ONNX file.")
+    @Parameters(index = "0", description = "Model file (ONNX or .gcz).")
     Path file;
 
     @Override
@@ -58,6 +58,10 @@ final class InfoCommand implements Callable<Integer> {
                 macs, bytes);
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
             System.out.printf(Locale.ROOT, "  %s: %s%n", e.getKey(), e.getValue());
+        }
+        if (dev.gancompress.compress.encode.GczReader.isGcz(file)) {
+            System.out.println("container (.gcz): how each tensor is stored");
+            System.out.print(dev.gancompress.compress.encode.GczReader.read(file).toTable());
         }
         System.out.flush();
         FiniteWeights.require(m, file.toString());

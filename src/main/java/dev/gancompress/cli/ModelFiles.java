@@ -1,6 +1,9 @@
 package dev.gancompress.cli;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.encode.GczReader;
+import dev.gancompress.metrics.DomainEvaluator;
+import dev.gancompress.metrics.QualityEvaluation;
 import dev.gancompress.model.Input;
 import dev.gancompress.model.Model;
 import dev.gancompress.runtime.OnnxVerification;
@@ -18,13 +21,22 @@ final class ModelFiles {
     private ModelFiles() {
     }
 
+    /**
+     * The one model-reading entry of the commands: an ONNX file, or a .gcz container (recognised by its magic
+     * bytes, whatever the file is called) decoded to the model it was encoded from.
+     */
     static Model read(Path file) {
-        return OnnxImporter.read(file);
+        return GczReader.isGcz(file) ? GczReader.readModel(file) : OnnxImporter.read(file);
     }
 
     /** The model as stored, even when its weights are not finite, for showing what the file holds. */
     static Model readForInspection(Path file) {
-        return OnnxImporter.readForInspection(file);
+        return GczReader.isGcz(file) ? GczReader.readModelForInspection(file) : OnnxImporter.readForInspection(file);
+    }
+
+    /** A generator to evaluate, named by its file and that file's SHA-256 (of the .gcz bytes for a container). */
+    static QualityEvaluation.Source source(Path file) {
+        return new QualityEvaluation.Source(read(file), file.toString(), DomainEvaluator.sha256(file));
     }
 
     /** Reads a model that must be a generator: a latent input (and perhaps a class label), an image output. */

@@ -43,5 +43,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.MixedPrecision.NAME,
                 dev.gancompress.compress.quantize.MixedPrecision.Config.class,
                 dev.gancompress.compress.quantize.MixedPrecision::new);
+        CompressionRegistry.register(dev.gancompress.compress.encode.WeightSharing.NAME,
+                dev.gancompress.compress.encode.WeightSharingConfig.class,
+                dev.gancompress.compress.encode.WeightSharing::new);
     }
 }

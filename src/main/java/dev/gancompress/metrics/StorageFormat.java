@@ -89,6 +89,11 @@ public sealed interface StorageFormat permits StorageFormat.ElementFormat, Stora
             public ElementFormat binary(WeightStorage.Binary s) {
                 return new Binary();
             }
+
+            @Override
+            public ElementFormat codebook(WeightStorage.Codebook s) {
+                return s.size() >= 2 ? new Codebook(s.size()) : new Codebook(2);
+            }
         });
     }
 

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * importer, cost model), not a silent fall-through.
  */
 public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.Float16,
-        WeightStorage.IntN, WeightStorage.Binary {
+        WeightStorage.IntN, WeightStorage.Binary, WeightStorage.Codebook {
 
     /** The tensor axis that per-channel parameters run along, or -1 for per-tensor (or no) parameters. */
     int axis();
@@ -59,6 +59,8 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
         R integer(IntN storage);
 
         R binary(Binary storage);
+
+        R codebook(Codebook storage);
     }
 
     static Fp32 fp32() {
@@ -542,6 +544,134 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
         @Override
         public String toString() {
             return "binary" + (axis < 0 ? " per tensor" : " per channel of axis " + axis);
+        }
+    }
+
+    /**
+     * Weight sharing (Han, Mao and Dally 2016, "Deep Compression", section 3): one table of float centroids per
+     * tensor; the code of a value is the index of its nearest centroid (ties to the lower index), so a tensor costs
+     * ceil(log2 k) bits per value plus the table. Centroids are finite and strictly ascending. A tensor with a pruning
+     * mask needs an exact 0 centroid ({@link #zeroCode}), which {@code compress.encode.WeightSharing} adds.
+     */
+    record Codebook(float[] centroids) implements WeightStorage {
+        /** At most 2^16 centroids: indices of 16 bits at most, as the .gcz container and reports assume. */
+        public static final int MAX_CENTROIDS = 1 << 16;
+
+        public Codebook {
+            centroids = centroids.clone();
+            if (centroids.length < 1 || centroids.length > MAX_CENTROIDS) {
+                throw new IllegalArgumentException("codebook storage needs 1 to " + MAX_CENTROIDS
+                        + " centroids, got " + centroids.length);
+            }
+            for (int i = 0; i < centroids.length; i++) {
+                if (!Float.isFinite(centroids[i]) || (i > 0 && !(centroids[i - 1] < centroids[i]))) {
+                    throw new IllegalArgumentException("codebook centroids must be finite and strictly ascending, "
+                            + "got " + Arrays.toString(centroids));
+                }
+            }
+            for (int i = 0; i < centroids.length; i++) {
+                if (Float.floatToRawIntBits(centroids[i]) == 0x80000000) {
+                    centroids[i] = 0f; // -0 and +0 are one centroid; a masked entry stores +0
+                }
+            }
+        }
+
+        @Override
+        public float[] centroids() {
+            return centroids.clone();
+        }
+
+        public int size() {
+            return centroids.length;
+        }
+
+        public float centroid(int index) {
+            return centroids[index];
+        }
+
+        @Override
+        public int axis() {
+            return -1;
+        }
+
+        @Override
+        public int channels() {
+            return 1;
+        }
+
+        @Override
+        public int encode(float value, int channel) {
+            int lo = 0;
+            int hi = centroids.length - 1;
+            while (lo < hi) { // the first centroid >= value
+                int mid = (lo + hi) >>> 1;
+                if (centroids[mid] < value) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo > 0 && (double) value - centroids[lo - 1] <= (double) centroids[lo] - value) {
+                return lo - 1;
+            }
+            return lo;
+        }
+
+        @Override
+        public float decode(int code, int channel) {
+            return centroids[code];
+        }
+
+        /** The index of the exact 0 centroid. */
+        @Override
+        public int zeroCode(int channel) {
+            int z = zeroIndex();
+            if (z < 0) {
+                throw new IllegalStateException("a codebook without a 0 centroid cannot store pruned (masked) "
+                        + "entries: " + Arrays.toString(centroids));
+            }
+            return z;
+        }
+
+        /** The index of the exact 0 centroid, or -1. */
+        public int zeroIndex() {
+            for (int i = 0; i < centroids.length; i++) {
+                if (centroids[i] == 0f) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** ceil(log2 k), at least 1. */
+        @Override
+        public int bits() {
+            return Math.max(1, 32 - Integer.numberOfLeadingZeros(centroids.length - 1));
+        }
+
+        @Override
+        public String kind() {
+            return "codebook";
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.codebook(this);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Codebook c && Arrays.equals(centroids, c.centroids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(centroids);
+        }
+
+        @Override
+        public String toString() {
+            return "codebook of " + centroids.length + " centroids (" + bits() + "-bit indices)";
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
 import dev.gancompress.model.WeightSlot;
+import dev.gancompress.model.WeightStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,6 +69,11 @@ public final class OnnxExporter {
         return ProtoWriter.encode(toProto(model, provenance));
     }
 
+    /** The bytes of an ONNX model held as a proto (the .gcz container rebuilds files this way). */
+    public static byte[] toBytes(OnnxModelProto proto) {
+        return ProtoWriter.encode(proto);
+    }
+
     public static OnnxModelProto toProto(Model model, Map<String, String> provenance) {
         List<OnnxNode> nodes = new ArrayList<>();
         List<OnnxTensor> initializers = new ArrayList<>();
@@ -83,6 +89,9 @@ public final class OnnxExporter {
                     nodes.add(stored.node());
                     storedOutputs.addAll(stored.node().outputs());
                     storageKinds.put(QdqWeights.STORAGE_PREFIX + tensor, slot.weights().storage().kind());
+                }
+                if (slot.weights().storage() instanceof WeightStorage.Codebook codebook) {
+                    storageKinds.putAll(new java.util.TreeMap<>(QdqWeights.codebookMetadata(tensor, codebook)));
                 }
                 int4 |= QdqWeights.needsInt4(slot.weights().storage());
             }

@@ -82,7 +82,8 @@ public final class OnnxImporter {
         return proto;
     }
 
-    static Model fromProto(OnnxModelProto proto, String sourceName) {
+    /** The IR of a parsed model, without the finite-weights check (the .gcz reader builds protos itself). */
+    public static Model fromProto(OnnxModelProto proto, String sourceName) {
         return new GraphTranslation(proto, sourceName).toModel();
     }
 
@@ -110,6 +111,17 @@ public final class OnnxImporter {
             for (OnnxTensor t : graph.initializers()) {
                 constants.put(t.name(), t);
             }
+            for (OnnxTensor t : graph.initializers()) {
+                QdqWeights.Imported codebook;
+                try {
+                    codebook = QdqWeights.codebook(t, proto.metadata());
+                } catch (OnnxLayerDecoder.Unsupported e) {
+                    throw new GanCompressException("file " + source + ": " + e.getMessage(), e);
+                }
+                if (codebook != null) {
+                    stored.put(t.name(), codebook);
+                }
+            }
         }
 
         Model toModel() {
@@ -135,7 +147,8 @@ public final class OnnxImporter {
             }
             Map<String, String> metadata = new LinkedHashMap<>();
             proto.metadata().forEach((k, v) -> {
-                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)) {
+                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)
+                        && !k.startsWith(QdqWeights.CODEBOOK_PREFIX)) {
                     metadata.put(k, v);
                 }
             });

@@ -426,6 +426,11 @@ final class OnnxLayerDecoder {
             public WeightStorage binary(WeightStorage.Binary s) {
                 return new WeightStorage.Binary(axis, s.scales());
             }
+
+            @Override
+            public WeightStorage codebook(WeightStorage.Codebook s) {
+                return s;
+            }
         });
     }
 

@@ -26,6 +26,12 @@ import java.util.Map;
 final class QdqWeights {
     /** Metadata key prefix of a tensor's storage kind. */
     static final String STORAGE_PREFIX = "gancompress.storage.";
+    /**
+     * Metadata key prefix of a codebook tensor's centroids (comma-separated hexadecimal floats). A codebook weight is
+     * written as its decoded fp32 values, which every runtime runs as they are; the storage kind "codebook" and the
+     * centroids let the importer restore the description (and the .gcz container codes the values by index).
+     */
+    static final String CODEBOOK_PREFIX = "gancompress.codebook.";
     static final String DEQUANTIZE = "DequantizeLinear";
     static final String CAST = "Cast";
 
@@ -44,7 +50,7 @@ final class QdqWeights {
 
     /** Whether a tensor with this storage needs IR version 10 and opset 21 (INT4 containers). */
     static boolean needsInt4(WeightStorage storage) {
-        return storage.isLossy() && storage.bits() <= 4;
+        return storage.isLossy() && storage.bits() <= 4 && !(storage instanceof WeightStorage.Codebook);
     }
 
     static Exported export(String name, Weights w) {
@@ -84,6 +90,11 @@ final class QdqWeights {
                 return dequantize(OnnxTensor.INT4, s.axis(), s.scales(), null);
             }
 
+            @Override
+            public Exported codebook(WeightStorage.Codebook s) {
+                return new Exported(List.of(OnnxTensor.ofFloats(name, w.shape(), w.effectiveValues())), null);
+            }
+
             private Exported dequantize(int container, int axis, float[] scales, int[] zeroPoints) {
                 long[] paramDims = axis < 0 ? new long[0] : new long[] {scales.length};
                 List<OnnxTensor> tensors = new ArrayList<>();
@@ -99,6 +110,47 @@ final class QdqWeights {
                         attrs));
             }
         });
+    }
+
+    /** The metadata entries that describe a codebook tensor: its kind and its centroids. */
+    static Map<String, String> codebookMetadata(String name, WeightStorage.Codebook s) {
+        StringBuilder text = new StringBuilder();
+        for (float c : s.centroids()) {
+            text.append(text.isEmpty() ? "" : ",").append(Float.toHexString(c));
+        }
+        return Map.of(STORAGE_PREFIX + name, s.kind(), CODEBOOK_PREFIX + name, text.toString());
+    }
+
+    /**
+     * The codebook storage of float initializer {@code t} when the metadata says it has one, else null.
+     *
+     * @throws OnnxLayerDecoder.Unsupported when the centroids do not parse or a value is not one of them
+     */
+    static Imported codebook(OnnxTensor t, Map<String, String> metadata) {
+        String text = metadata.get(CODEBOOK_PREFIX + t.name());
+        if (text == null || !"codebook".equals(metadata.get(STORAGE_PREFIX + t.name())) || t.floats() == null) {
+            return null;
+        }
+        WeightStorage.Codebook codebook;
+        try {
+            String[] parts = text.split(",");
+            float[] centroids = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                centroids[i] = Float.parseFloat(parts[i]);
+            }
+            codebook = new WeightStorage.Codebook(centroids);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxLayerDecoder.Unsupported("metadata '" + CODEBOOK_PREFIX + t.name() + "' is not a list of "
+                    + "ascending finite centroids: " + e.getMessage());
+        }
+        float[] values = t.floats();
+        for (int i = 0; i < values.length; i++) {
+            if (codebook.decode(codebook.encode(values[i], 0), 0) != values[i]) {
+                throw new OnnxLayerDecoder.Unsupported("tensor '" + t.name() + "' holds " + values[i] + " at index "
+                        + i + ", which is not one of its codebook's centroids");
+            }
+        }
+        return new Imported(t, codebook, null);
     }
 
     /** Whether {@code node} turns constants into a stored weight (as opposed to quantising activations). */

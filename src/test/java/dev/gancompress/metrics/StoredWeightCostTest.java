@@ -51,6 +51,20 @@ class StoredWeightCostTest {
     }
 
     @Test
+    void aCodebookCostsItsIndexBitsAndItsTable() {
+        Model m = model();
+        float[] centroids = new float[16];
+        for (int i = 0; i < 16; i++) {
+            centroids[i] = i - 8;
+        }
+        weight(m, "fc").setStorage(new WeightStorage.Codebook(centroids));
+        // 108 weights x 4 index bits = 54 bytes, 16 fp32 centroids = 64 bytes, the fp32 bias 108
+        assertThat(bytes(CostModel.of(m, Options.defaults()))).containsEntry("fc", 54L + 64 + 108);
+        weight(m, "fc").setStorage(new WeightStorage.Codebook(new float[] {-1, 0, 1}));
+        assertThat(bytes(CostModel.of(m, Options.defaults()))).containsEntry("fc", 27L + 12 + 108);
+    }
+
+    @Test
     void weightBytesFollowTheStorageOfEachTensor() {
         // fp32 biases: fc 27 x 4 = 108, conv 5 x 4 = 20, ct 2 x 4 = 8
         Model m = model();

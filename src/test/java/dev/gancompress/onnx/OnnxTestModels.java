@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Random;
 
 /** Small models covering every layer type, with seeded random weights and non-trivial BatchNorm statistics. */
-final class OnnxTestModels {
+public final class OnnxTestModels {
     private OnnxTestModels() {
     }
 
@@ -33,7 +33,7 @@ final class OnnxTestModels {
      * output padding, InstanceNorm, LeakyReLU, a 1x3 conv, Sigmoid, a residual Add, Upsample, a strided conv
      * without bias, Concat, a rectangular strided transposed conv, Tanh.
      */
-    static Model everyLayer(long seed) {
+    public static Model everyLayer(long seed) {
         List<Node> nodes = List.of(
                 Node.of("fc", Linear.create(16, 8 * 4 * 4, true), "z"),
                 Node.of("unflatten", new Reshape(Shape.of(8, 4, 4)), "fc"),
@@ -58,7 +58,7 @@ final class OnnxTestModels {
     }
 
     /** A conditional generator: label embeddings joined to the latent code and, as a plane, to the features. */
-    static Model conditional(long seed) {
+    public static Model conditional(long seed) {
         List<Node> nodes = List.of(
                 Node.of("emb", Embedding.create(5, 4), "y"),
                 Node.of("zy", new Concat(), "z", "emb"),
@@ -77,7 +77,7 @@ final class OnnxTestModels {
     }
 
     /** A discriminator-like model on an image input: strided conv, flatten, a Linear without bias, Sigmoid. */
-    static Model imageInput(long seed) {
+    public static Model imageInput(long seed) {
         List<Node> nodes = List.of(
                 Node.of("c1", Conv2d.create(3, 4, Kernel2d.square(3, 2, 1), true), "x"),
                 Node.of("a1", Activation.leakyRelu(0.2f), "c1"),
