@@ -34,5 +34,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.quantize.PostTrainingQuantization.NAME,
                 dev.gancompress.compress.quantize.QuantizationConfig.class,
                 dev.gancompress.compress.quantize.PostTrainingQuantization::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.ActivationCalibration.NAME,
+                dev.gancompress.compress.quantize.ActivationQuantizationConfig.class,
+                dev.gancompress.compress.quantize.ActivationCalibration::new);
     }
 }

@@ -162,7 +162,7 @@ public final class OnnxExporter {
                     stored = ActivationQdq.exportBias(tensor, slot.weights(), inputGrid,
                             (dev.gancompress.model.WeightStorage.IntN) weight.storage());
                 } else {
-                    stored = QdqWeights.export(tensor, slot.weights());
+                    stored = QdqWeights.export(tensor, slot.weights(), inputGrid != null);
                     if (stored.node() != null) {
                         storageKinds.put(QdqWeights.STORAGE_PREFIX + tensor, slot.weights().storage().kind());
                     }
