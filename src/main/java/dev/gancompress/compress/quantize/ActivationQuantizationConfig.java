@@ -29,8 +29,9 @@ public record ActivationQuantizationConfig(Integer bits, Integer calibrationSamp
 
     public ActivationQuantizationConfig {
         bits = bits == null ? 8 : bits;
-        require(BITS.contains(bits), "bits", "8 (activations are uint8, what ONNX Runtime's int8 kernels read; "
-                + "weight widths 1, 2, 4, 8 and 16 are set by ptq-weights)", bits);
+        require(QuantizationConfig.BITS.contains(bits), "bits", "one of " + QuantizationConfig.BITS, bits);
+        require(BITS.contains(bits), "bits", "8 for activations (uint8, what ONNX Runtime's int8 kernels read; "
+                + "the other widths of " + QuantizationConfig.BITS + " are for weights, in ptq-weights)", bits);
         calibrationSamples = calibrationSamples == null ? 256 : calibrationSamples;
         require(calibrationSamples >= 1 && calibrationSamples <= MAX_SAMPLES, "calibrationSamples",
                 "an integer from 1 to " + MAX_SAMPLES + " (latent codes to measure activation ranges on)",
