@@ -55,6 +55,16 @@ public final class ActivationCalibration implements Compression {
         return config;
     }
 
+    /**
+     * The static int8 model ONNX Runtime runs on integer kernels: weights int8 symmetric per output channel
+     * (ptq-weights), then activations calibrated with {@code config} on latent codes from {@code seed}.
+     */
+    public static Model int8(Model fp32, ActivationQuantizationConfig config, long seed) {
+        CompressionContext context = new CompressionContext(fp32, null, null, null, seed, null);
+        Model weights = new PostTrainingQuantization(QuantizationConfig.integers(8)).apply(fp32, context);
+        return new ActivationCalibration(config).apply(weights, context);
+    }
+
     @Override
     public Model apply(Model model, CompressionContext context) {
         List<Node> targets = targets(model);
