@@ -58,6 +58,20 @@ class Int8KernelsTest {
     }
 
     @Test
+    void bundledTeacherRunsOnInt8KernelsAndAgreesWithinOneOutputStep() {
+        Model fp32 = OnnxImporter.read(Path.of("models/dcgan-fashion.onnx"));
+        Model int8 = ActivationCalibration.int8(fp32, ActivationQuantizationConfig.percentile(64), 1);
+        byte[] onnx = OnnxExporter.toBytes(int8, Map.of());
+        Map<String, Integer> ops = Int8Throughput.operators(onnx);
+        assertThat(ops).as("%s", ops).containsEntry("QLinearConv", 3).containsEntry("QGemm", 1)
+                .doesNotContainKeys("ConvTranspose", "Conv", "Gemm", "FusedConv");
+        OnnxVerification.Result r = OnnxVerification.check(int8, onnx, "dcgan-fashion-int8.onnx");
+        assertThat(r.maxAbsDifference()).isLessThanOrEqualTo(r.tolerance());
+        assertThat(r.tolerance()).isEqualTo(int8.quantizedActivations().get("to_image").scale(),
+                org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void ortOutputEqualsTheFakeQuantisedEngineWithinOneOutputStep() {
         Model int8 = int8Generator(SMALL, 5);
         double step = OnnxVerification.tolerance(int8);
