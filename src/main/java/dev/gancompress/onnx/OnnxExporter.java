@@ -211,6 +211,7 @@ public final class OnnxExporter {
             Shape input = model.shape(node.inputs().get(0));
             SubPixelConvTranspose.Geometry g = SubPixelConvTranspose.geometry(layer, input);
             String conv = n + ".subpixel";
+            storageKinds.put(SubPixelConvTranspose.METADATA_PREFIX + n, SubPixelConvTranspose.describe(layer));
             layer(conv, SubPixelConvTranspose.conv(layer, input), node.inputs(),
                     new long[] {g.h().padBegin(), g.w().padBegin(), g.h().padEnd(), g.w().padEnd()});
             ActivationQuantization grid = model.quantizedActivations().get(n);

@@ -1,7 +1,10 @@
 package dev.gancompress.onnx;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.model.ActivationQuantization;
+import dev.gancompress.model.ConvTranspose2d;
 import dev.gancompress.model.Input;
+import dev.gancompress.model.Weights;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Shape;
@@ -102,6 +105,14 @@ public final class OnnxImporter {
         private final Map<String, String> irName = new HashMap<>();
         private final Map<String, Shape> irShapes = new HashMap<>();
         private final Set<String> usedNames = new HashSet<>();
+        /** QuantizeLinear outputs of activations (and their copies moved by a sub-pixel group), not yet dequantised. */
+        private final Map<String, PendingQuantization> quantized = new HashMap<>();
+        /** The int8 grids of IR values, from QuantizeLinear/DequantizeLinear pairs. */
+        private final Map<String, ActivationQuantization> grids = new LinkedHashMap<>();
+
+        /** An activation's codes: which IR value they quantise, on which grid. */
+        private record PendingQuantization(String irValue, ActivationQuantization grid) {
+        }
 
         GraphTranslation(OnnxModelProto proto, String source) {
             this.proto = proto;
@@ -135,12 +146,13 @@ public final class OnnxImporter {
             }
             Map<String, String> metadata = new LinkedHashMap<>();
             proto.metadata().forEach((k, v) -> {
-                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)) {
+                if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)
+                        && !k.startsWith(SubPixelConvTranspose.METADATA_PREFIX)) {
                     metadata.put(k, v);
                 }
             });
             try {
-                return new Model(graph.name(), inputs, nodes, output, metadata);
+                return new Model(graph.name(), inputs, nodes, output, metadata, grids);
             } catch (IllegalArgumentException e) {
                 throw new GanCompressException("file " + source + ": " + e.getMessage(), e);
             }
@@ -169,6 +181,18 @@ public final class OnnxImporter {
                 }
                 default -> {
                 }
+            }
+            if (ActivationQdq.isInt32Bias(node, constants)) {
+                try {
+                    constants.put(out, ActivationQdq.decodeBias(node, constants));
+                } catch (OnnxLayerDecoder.Unsupported e) {
+                    throw nodeError(node, index, e.getMessage());
+                }
+                return null;
+            }
+            Node activation = activationQuantization(node, index, out);
+            if (activation != null) {
+                return activation == SKIPPED ? null : activation;
             }
             if (QdqWeights.isStoredWeight(node, constants)) {
                 QdqWeights.Imported imported;
@@ -211,6 +235,103 @@ public final class OnnxImporter {
             usedNames.add(name);
             irName.put(out, name);
             return new Node(name, decoded.layer(), inputs);
+        }
+
+        /** Marks a node that {@link #activationQuantization} consumed without producing an IR node. */
+        private static final Node SKIPPED = Node.of("skipped", new dev.gancompress.model.Add());
+
+        /**
+         * The nodes of quantised activations ({@link ActivationQdq}) and sub-pixel groups
+         * ({@link SubPixelConvTranspose}): SKIPPED when the node only aliases or quantises a value, the restored
+         * ConvTranspose for a sub-pixel Conv, null for any other node.
+         */
+        private Node activationQuantization(OnnxNode node, int index, String out) {
+            String op = node.opType();
+            if (op.equals(ActivationQdq.QUANTIZE) && !node.inputs().isEmpty() && !constants.containsKey(node.input(0))) {
+                ActivationQuantization grid = ActivationQdq.grid(node, constants);
+                if (grid == null) {
+                    throw nodeError(node, index, "only QuantizeLinear of an activation with a constant float scalar "
+                            + "scale and uint8 scalar zero point is supported");
+                }
+                quantized.put(out, new PendingQuantization(resolve(node, index, node.input(0)), grid));
+                return SKIPPED;
+            }
+            if (op.equals(QdqWeights.DEQUANTIZE) && quantized.containsKey(node.input(0))) {
+                PendingQuantization p = quantized.get(node.input(0));
+                if (!p.grid().equals(ActivationQdq.grid(node, constants))) {
+                    throw nodeError(node, index, "it dequantises '" + node.input(0) + "' with another scale or "
+                            + "zero point than it was quantised with");
+                }
+                irName.put(out, p.irValue());
+                grids.put(p.irValue(), p.grid());
+                return SKIPPED;
+            }
+            String group = subPixelGroup(node);
+            if (group == null) {
+                return null;
+            }
+            if (op.equals("Conv") && node.name().equals(group + ".subpixel")) {
+                return restoreConvTranspose(node, index, group);
+            }
+            if ((op.equals("DepthToSpace") && node.name().equals(group + ".depth_to_space"))
+                    || (op.equals("Slice") && node.name().equals(group + ".crop"))) {
+                // data movement of the sub-pixel form: the restored ConvTranspose already produces its result
+                if (quantized.containsKey(node.input(0))) {
+                    quantized.put(out, quantized.get(node.input(0)));
+                } else {
+                    irName.put(out, resolve(node, index, node.input(0)));
+                }
+                return SKIPPED;
+            }
+            return null;
+        }
+
+        /** The ConvTranspose name whose sub-pixel group {@code node} belongs to, by the metadata, or null. */
+        private String subPixelGroup(OnnxNode node) {
+            int dot = node.name().lastIndexOf('.');
+            if (dot < 0) {
+                return null;
+            }
+            String group = node.name().substring(0, dot);
+            return proto.metadata().containsKey(SubPixelConvTranspose.METADATA_PREFIX + group) ? group : null;
+        }
+
+        private Node restoreConvTranspose(OnnxNode node, int index, String group) {
+            String input = resolve(node, index, node.input(0));
+            OnnxTensor w = constants.get(node.input(1));
+            OnnxTensor b = node.input(2).isEmpty() ? null : constants.get(node.input(2));
+            if (w == null || w.floats() == null || (!node.input(2).isEmpty() && (b == null || b.floats() == null))) {
+                throw nodeError(node, index, "a sub-pixel Conv needs constant float (or dequantised) weight and bias");
+            }
+            ConvTranspose2d layer;
+            try {
+                Weights weight = importedWeights(w);
+                Weights bias = b == null ? null : importedWeights(b);
+                layer = SubPixelConvTranspose.restore(proto.metadata().get(SubPixelConvTranspose.METADATA_PREFIX
+                        + group), weight, bias, irShapes.get(input));
+                irShapes.put(group, layer.outputShape(List.of(irShapes.get(input))));
+            } catch (IllegalArgumentException e) {
+                throw nodeError(node, index, e.getMessage());
+            }
+            if (usedNames.contains(group)) {
+                throw nodeError(node, index, "sub-pixel group '" + group + "' clashes with another value's name");
+            }
+            usedNames.add(group);
+            irName.put(node.outputs().get(0), group);
+            return new Node(group, layer, List.of(input));
+        }
+
+        /** A constant as IR weights, with its storage and mask when it came from a DequantizeLinear or Cast. */
+        private Weights importedWeights(OnnxTensor t) {
+            Weights w = new Weights(t.intDims(), t.floats().clone());
+            QdqWeights.Imported s = stored.get(t.name());
+            if (s != null) {
+                w.setStorage(s.storage());
+                if (s.mask() != null) {
+                    w.setMask(s.mask().clone());
+                }
+            }
+            return w;
         }
 
         private List<Input> inputs() {

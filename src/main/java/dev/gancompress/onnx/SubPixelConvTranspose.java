@@ -7,6 +7,8 @@ import dev.gancompress.model.Shape;
 import dev.gancompress.model.WeightStorage;
 import dev.gancompress.model.Weights;
 
+import java.util.Arrays;
+
 /**
  * The sub-pixel form of a transposed convolution (Shi et al. 2016, "Is the deconvolution layer the same as a
  * convolutional layer?"): a ConvTranspose with stride s equals one Conv producing s^2 x Cout channels, a
@@ -41,7 +43,134 @@ public final class SubPixelConvTranspose {
         }
     }
 
+    /** Metadata key prefix naming the ConvTranspose a sub-pixel group was written for (the importer restores it). */
+    static final String METADATA_PREFIX = "gancompress.subpixel.";
+
     private SubPixelConvTranspose() {
+    }
+
+    /** The ConvTranspose's geometry as metadata: "in out kh kw stride padH padW outputPadH outputPadW". */
+    static String describe(ConvTranspose2d layer) {
+        Kernel2d k = layer.kernel();
+        return layer.in() + " " + layer.out() + " " + k.kh() + " " + k.kw() + " " + k.strideH() + " " + k.padH() + " "
+                + k.padW() + " " + layer.outputPadH() + " " + layer.outputPadW();
+    }
+
+    /**
+     * The ConvTranspose that {@link #conv} rewrote, from the Conv's weight and bias and the {@link #describe}
+     * metadata: the exact inverse of the rearrangement (values, mask and storage), so a round trip is bit-exact.
+     */
+    static ConvTranspose2d restore(String description, Weights convWeight, Weights convBias, Shape input) {
+        String[] f = description.trim().split("\\s+");
+        if (f.length != 9) {
+            throw new IllegalArgumentException("sub-pixel metadata '" + description + "' needs 9 integers: in out kh "
+                    + "kw stride padH padW outputPadH outputPadW");
+        }
+        int[] v = new int[9];
+        for (int i = 0; i < 9; i++) {
+            v[i] = Integer.parseInt(f[i]);
+        }
+        int cin = v[0];
+        int cout = v[1];
+        int kh = v[2];
+        int kw = v[3];
+        int s = v[4];
+        ConvTranspose2d shape = new ConvTranspose2d(cin, cout, new Kernel2d(kh, kw, s, s, v[5], v[6]), v[7], v[8],
+                Weights.zeros(cin, cout, kh, kw), convBias == null ? null : Weights.zeros(cout));
+        Geometry g = geometry(shape, input);
+        int th = g.h.taps;
+        int tw = g.w.taps;
+        int[] expected = {s * s * cout, cin, th, tw};
+        if (!Arrays.equals(convWeight.shape(), expected)) {
+            throw new IllegalArgumentException("sub-pixel Conv weight " + Arrays.toString(convWeight.shape())
+                    + " does not match the ConvTranspose '" + description + "' (expected "
+                    + Arrays.toString(expected) + ")");
+        }
+        float[] src = convWeight.data();
+        float[] srcMask = convWeight.mask();
+        float[] data = new float[cin * cout * kh * kw];
+        float[] mask = srcMask == null ? null : new float[data.length];
+        for (int i = 0; i < cin; i++) {
+            for (int o = 0; o < cout; o++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        int channel = (o * s + y % s) * s + x % s;
+                        int from = ((channel * cin + i) * th + (th - 1 - y / s)) * tw + (tw - 1 - x / s);
+                        int to = ((i * cout + o) * kh + y) * kw + x;
+                        data[to] = src[from];
+                        if (mask != null) {
+                            mask[to] = srcMask[from];
+                        }
+                    }
+                }
+            }
+        }
+        Weights weight = new Weights(new int[] {cin, cout, kh, kw}, data);
+        weight.setStorage(restored(convWeight.storage(), s * s));
+        weight.setMask(mask);
+        Weights bias = null;
+        if (convBias != null) {
+            float[] b = new float[cout];
+            for (int o = 0; o < cout; o++) {
+                b[o] = convBias.data()[o * s * s];
+            }
+            bias = new Weights(new int[] {cout}, b);
+            bias.setStorage(convBias.storage());
+        }
+        return new ConvTranspose2d(cin, cout, shape.kernel(), v[7], v[8], weight, bias);
+    }
+
+    /** The inverse of {@link #rearranged}: axis 0 (repeated per sub-pixel) back to 1, axis 1 back to 0. */
+    private static WeightStorage restored(WeightStorage storage, int copies) {
+        if (storage.axis() < 0) {
+            return storage;
+        }
+        boolean repeated = storage.axis() == 0;
+        int axis = repeated ? 1 : 0;
+        return storage.accept(new WeightStorage.Visitor<WeightStorage>() {
+            @Override
+            public WeightStorage fp32(WeightStorage.Fp32 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage fp16(WeightStorage.Fp16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage bf16(WeightStorage.Bf16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage integer(WeightStorage.IntN s) {
+                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis,
+                        repeated ? every(s.scales(), copies) : s.scales(),
+                        repeated ? every(s.zeroPoints(), copies) : s.zeroPoints());
+            }
+
+            @Override
+            public WeightStorage binary(WeightStorage.Binary s) {
+                return new WeightStorage.Binary(axis, repeated ? every(s.scales(), copies) : s.scales());
+            }
+        });
+    }
+
+    private static float[] every(float[] values, int step) {
+        float[] out = new float[values.length / step];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i * step];
+        }
+        return out;
+    }
+
+    private static int[] every(int[] values, int step) {
+        int[] out = new int[values.length / step];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i * step];
+        }
+        return out;
     }
 
     /** Whether the rewrite applies: DepthToSpace has one block size for both axes, so the strides must be equal. */
