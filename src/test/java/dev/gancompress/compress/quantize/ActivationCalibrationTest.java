@@ -72,6 +72,22 @@ class ActivationCalibrationTest {
             ActivationQuantization clipped = pct.quantizedActivations().get(v);
             assertThat(clipped.scale()).as(v).isLessThanOrEqualTo(full.scale() * 1.0001f);
         }
+        // the logits before tanh are clipped where tanh saturates (|x| = 4), whatever their observed range
+        Model loud = g.copy();
+        float[] w = loud.node("to_image").layer().weights().get(0).weights().data();
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= 50;
+        }
+        ActivationQuantization unclipped = new ActivationCalibration(ActivationQuantizationConfig.minMax(96))
+                .apply(loud.withQuantizedActivations(Map.of()), null).quantizedActivations().get("up2_act");
+        assertThat(unclipped).isNotNull();
+        ActivationQuantization logits = new ActivationCalibration(ActivationQuantizationConfig.minMax(96))
+                .apply(loud, null).quantizedActivations().get("to_image");
+        assertThat(logits.max() - logits.min()).as("a range wider than tanh's span was clipped").isGreaterThan(7f);
+        assertThat(logits.min()).isGreaterThanOrEqualTo(-4f - logits.scale());
+        assertThat(logits.max()).isLessThanOrEqualTo(4f + logits.scale());
+        assertThat(ActivationCalibration.saturationLimit(g, "to_image")).isEqualTo(4f);
+        assertThat(ActivationCalibration.saturationLimit(g, "up1")).isInfinite();
         // same seed, same grids
         assertThat(new ActivationCalibration(ActivationQuantizationConfig.minMax(96)).apply(g, null)
                 .quantizedActivations()).isEqualTo(minMax.quantizedActivations());
