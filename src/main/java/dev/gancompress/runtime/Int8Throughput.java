@@ -26,14 +26,15 @@ import java.util.TreeMap;
 
 /**
  * ONNX Runtime images/s of an fp32 generator and its int8 version in one process run, at one batch size and thread
- * count, plus the PSNR of the int8 images to the fp32 ones on the same latent codes and the operators ORT actually
+ * count (and the fp32 model with its ConvTransposes in sub-pixel form, to tell whether that form alone is faster),
+ * plus the PSNR of the int8 images to the fp32 ones on the same latent codes and the operators ORT actually
  * runs for the int8 graph. The two models are timed in alternating rounds and each reports its median round, so
  * that load from other processes on a shared machine hits both alike.
  */
 public final class Int8Throughput {
     /** What one comparison measured. */
-    public record Result(int batch, int threads, double fp32ImagesPerSecond, double int8ImagesPerSecond,
-                         double psnr, int psnrImages, Map<String, Integer> int8Operators, CpuFeatures cpu) {
+    public record Result(int batch, int threads, double fp32ImagesPerSecond, double fp32SubPixelImagesPerSecond,
+                         double int8ImagesPerSecond, double psnr, int psnrImages, Map<String, Integer> int8Operators, CpuFeatures cpu) {
         public double speedup() {
             return int8ImagesPerSecond / fp32ImagesPerSecond;
         }
@@ -55,13 +56,16 @@ public final class Int8Throughput {
     public static Result measure(Model fp32, Model int8, int batch, long seed) {
         byte[] fp32Bytes = OnnxExporter.toBytes(fp32, Map.of());
         byte[] int8Bytes = OnnxExporter.toBytes(int8, Map.of());
+        byte[] subPixelBytes = OnnxExporter.toBytes(fp32, Map.of(), OnnxExporter.ConvTransposeForm.SUB_PIXEL);
         int threads = Parallel.threads();
         double[] fp32Seconds = new double[ROUNDS];
         double[] int8Seconds = new double[ROUNDS];
+        double[] subPixelSeconds = new double[ROUNDS];
         double psnrSum = 0;
         int psnrBatches = 0;
         try (OnnxRuntimeBackend a = new OnnxRuntimeBackend(fp32Bytes, threads);
-             OnnxRuntimeBackend b = new OnnxRuntimeBackend(int8Bytes, threads)) {
+             OnnxRuntimeBackend b = new OnnxRuntimeBackend(int8Bytes, threads);
+             OnnxRuntimeBackend c = new OnnxRuntimeBackend(subPixelBytes, threads)) {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int done = 0; done < PSNR_IMAGES; done += batch, psnrBatches++) {
                 Map<String, Tensor> feeds = latents(fp32, batch, rnd);
@@ -74,13 +78,16 @@ public final class Int8Throughput {
             for (int i = 0; i < 3; i++) {
                 a.run(feeds);
                 b.run(feeds);
+                c.run(feeds);
             }
             for (int r = 0; r < ROUNDS; r++) {
                 fp32Seconds[r] = timed(a, feeds);
                 int8Seconds[r] = timed(b, feeds);
+                subPixelSeconds[r] = timed(c, feeds);
             }
         }
-        return new Result(batch, threads, batch / median(fp32Seconds), batch / median(int8Seconds),
+        return new Result(batch, threads, batch / median(fp32Seconds), batch / median(subPixelSeconds),
+                batch / median(int8Seconds),
                 psnrSum / psnrBatches, psnrBatches * batch, operators(int8Bytes), CpuFeatures.read());
     }
 
@@ -138,6 +145,8 @@ public final class Int8Throughput {
         out.printf(Locale.ROOT, "ONNX Runtime, %s, batch %d, %d threads, CPU %s%n", name, r.batch(), r.threads(),
                 r.cpu());
         out.printf(Locale.ROOT, "  fp32            %8.0f images/s%n", r.fp32ImagesPerSecond());
+        out.printf(Locale.ROOT, "  fp32 sub-pixel  %8.0f images/s  (ConvTranspose as Conv + DepthToSpace; /fp32 %.2f)%n",
+                r.fp32SubPixelImagesPerSecond(), r.fp32SubPixelImagesPerSecond() / r.fp32ImagesPerSecond());
         out.printf(Locale.ROOT, "  int8            %8.0f images/s  (int8/fp32 speed ratio %.2f)%n",
                 r.int8ImagesPerSecond(), r.speedup());
         out.printf(Locale.ROOT, "  PSNR int8 to fp32 %6.2f dB on %d latent codes%n", r.psnr(), r.psnrImages());
