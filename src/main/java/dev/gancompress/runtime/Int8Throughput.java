@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * ONNX Runtime images/s of an fp32 generator and its int8 version in one process run, at one batch size and thread
  * count (and the fp32 model with its ConvTransposes in sub-pixel form, to tell whether that form alone is faster),
  * plus the PSNR of the int8 images to the fp32 ones on the same latent codes and the operators ORT actually
- * runs for the int8 graph. The two models are timed in alternating rounds and each reports its median round, so
+ * runs for the int8 graph. The models are timed in alternating short rounds and each reports its median round, so
  * that load from other processes on a shared machine hits both alike.
  */
 public final class Int8Throughput {
@@ -40,8 +40,9 @@ public final class Int8Throughput {
         }
     }
 
-    private static final int ROUNDS = 7;
-    private static final int RUNS_PER_ROUND = 8;
+    /** Many short rounds: on a shared machine a burst of load then spoils a few rounds, not a model's whole mean. */
+    private static final int ROUNDS = 25;
+    private static final int RUNS_PER_ROUND = 2;
     private static final int PSNR_IMAGES = 256;
 
     private Int8Throughput() {
