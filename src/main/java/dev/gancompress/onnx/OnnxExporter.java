@@ -40,6 +40,11 @@ import java.util.Set;
  * Reshape and "node.scales" for Resize. A tensor stored in another format than fp32 is written as its codes and a
  * DequantizeLinear or Cast node whose output is "node.role" ({@link QdqWeights}). Pruning masks are not written:
  * a masked weight already holds zeros.
+ *
+ * <p>Quantised activations ({@link Model#quantizedActivations()}) get a QuantizeLinear/DequantizeLinear pair
+ * ({@link ActivationQdq}), and such a model's ConvTransposes are written in their exact sub-pixel form
+ * ({@link SubPixelConvTranspose}, {@link ConvTransposeForm}), so that ONNX Runtime runs its convolutions as
+ * QLinearConv.
  */
 public final class OnnxExporter {
     public static final String TOOL_VERSION = "gancompress 0.1.0";

@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata,
  * bit-identical weights and their storage descriptions, from DequantizeLinear and Cast of constants:
- * {@link QdqWeights}), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
+ * {@link QdqWeights}; activation grids from QuantizeLinear/DequantizeLinear pairs and ConvTransposes from their
+ * sub-pixel form: {@link ActivationQdq}, {@link SubPixelConvTranspose}), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
  * nodes, Flatten, initializers repeated as graph inputs, a fixed batch size). Anything else fails with a
  * {@link GanCompressException} naming the file, the node and the operator; so does a model with a NaN or infinite
  * weight ({@link FiniteWeights}).
@@ -190,9 +191,12 @@ public final class OnnxImporter {
                 }
                 return null;
             }
-            Node activation = activationQuantization(node, index, out);
-            if (activation != null) {
-                return activation == SKIPPED ? null : activation;
+            String group = subPixelGroup(node);
+            if (group != null && node.opType().equals("Conv") && node.name().equals(group + ".subpixel")) {
+                return restoreConvTranspose(node, index, group);
+            }
+            if (consumedAsQuantizationOrAlias(node, index, out, group)) {
+                return null;
             }
             if (QdqWeights.isStoredWeight(node, constants)) {
                 QdqWeights.Imported imported;
@@ -237,15 +241,12 @@ public final class OnnxImporter {
             return new Node(name, decoded.layer(), inputs);
         }
 
-        /** Marks a node that {@link #activationQuantization} consumed without producing an IR node. */
-        private static final Node SKIPPED = Node.of("skipped", new dev.gancompress.model.Add());
-
         /**
-         * The nodes of quantised activations ({@link ActivationQdq}) and sub-pixel groups
-         * ({@link SubPixelConvTranspose}): SKIPPED when the node only aliases or quantises a value, the restored
-         * ConvTranspose for a sub-pixel Conv, null for any other node.
+         * Whether {@code node} was one of the quantised-activation nodes ({@link ActivationQdq}: QuantizeLinear of an
+         * activation, its DequantizeLinear) or the data movement of a sub-pixel group ({@link SubPixelConvTranspose}),
+         * which add no IR node: they record a grid or an alias.
          */
-        private Node activationQuantization(OnnxNode node, int index, String out) {
+        private boolean consumedAsQuantizationOrAlias(OnnxNode node, int index, String out, String group) {
             String op = node.opType();
             if (op.equals(ActivationQdq.QUANTIZE) && !node.inputs().isEmpty() && !constants.containsKey(node.input(0))) {
                 ActivationQuantization grid = ActivationQdq.grid(node, constants);
@@ -254,7 +255,7 @@ public final class OnnxImporter {
                             + "scale and uint8 scalar zero point is supported");
                 }
                 quantized.put(out, new PendingQuantization(resolve(node, index, node.input(0)), grid));
-                return SKIPPED;
+                return true;
             }
             if (op.equals(QdqWeights.DEQUANTIZE) && quantized.containsKey(node.input(0))) {
                 PendingQuantization p = quantized.get(node.input(0));
@@ -264,26 +265,19 @@ public final class OnnxImporter {
                 }
                 irName.put(out, p.irValue());
                 grids.put(p.irValue(), p.grid());
-                return SKIPPED;
+                return true;
             }
-            String group = subPixelGroup(node);
-            if (group == null) {
-                return null;
-            }
-            if (op.equals("Conv") && node.name().equals(group + ".subpixel")) {
-                return restoreConvTranspose(node, index, group);
-            }
-            if ((op.equals("DepthToSpace") && node.name().equals(group + ".depth_to_space"))
-                    || (op.equals("Slice") && node.name().equals(group + ".crop"))) {
+            if (group != null && ((op.equals("DepthToSpace") && node.name().equals(group + ".depth_to_space"))
+                    || (op.equals("Slice") && node.name().equals(group + ".crop")))) {
                 // data movement of the sub-pixel form: the restored ConvTranspose already produces its result
                 if (quantized.containsKey(node.input(0))) {
                     quantized.put(out, quantized.get(node.input(0)));
                 } else {
                     irName.put(out, resolve(node, index, node.input(0)));
                 }
-                return SKIPPED;
+                return true;
             }
-            return null;
+            return false;
         }
 
         /** The ConvTranspose name whose sub-pixel group {@code node} belongs to, by the metadata, or null. */
