@@ -6,6 +6,7 @@ import dev.gancompress.model.Input;
 import dev.gancompress.model.Kernel2d;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
+import dev.gancompress.model.WeightStorage;
 import dev.gancompress.model.Weights;
 import dev.gancompress.nn.Network;
 import dev.gancompress.nn.Tensor;
@@ -75,6 +76,39 @@ class SubPixelConvTransposeTest {
             }
         }
         assertThat(checked).hasSizeGreaterThanOrEqualTo(3 * 4 * 2);
+    }
+
+    /**
+     * Stored weights move with the rewrite: per-output-channel scales repeat per sub-pixel channel, the taps the
+     * kernel does not reach hold an exact zero even in binary storage (which has no zero code but for masked
+     * entries), a pruning mask moves with its values; the file reads back to the same codes, storage and mask.
+     */
+    @Test
+    void storedWeightsAndMasksSurviveTheRewriteAndTheRoundTrip() {
+        for (boolean binary : new boolean[] {false, true}) {
+            Model m = single(2, 3, 1, 1, 17);
+            Weights w = ((ConvTranspose2d) m.node("up").layer()).weight();
+            float[] mask = new float[w.size()];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = i % 5 == 0 ? 0f : 1f;
+            }
+            w.setMask(mask);
+            float[] scales = {0.11f, 0.07f};
+            w.setStorage(binary ? new WeightStorage.Binary(1, scales) : WeightStorage.IntN.symmetric(8, 1, scales));
+            Map<String, Tensor> feeds = Map.of("x", input(5));
+            Tensor engine = new Network(m).forward(feeds, false);
+            byte[] bytes = OnnxExporter.toBytes(m, Map.of(), OnnxExporter.ConvTransposeForm.SUB_PIXEL);
+            try (OnnxRuntimeBackend b = new OnnxRuntimeBackend(bytes, 1)) {
+                assertThat(maxAbsDifference(engine.data(), b.run(feeds).data())).as("binary " + binary)
+                        .isLessThan(TOLERANCE);
+            }
+            Weights back = ((ConvTranspose2d) OnnxImporter.fromBytes(bytes, "t").node("up").layer()).weight();
+            assertThat(back.storage()).isEqualTo(w.storage());
+            assertThat(back.codes()).containsExactly(w.codes());
+            if (binary) {
+                assertThat(back.mask()).containsExactly(mask);
+            }
+        }
     }
 
     @Test
