@@ -46,5 +46,8 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.encode.WeightSharing.NAME,
                 dev.gancompress.compress.encode.WeightSharingConfig.class,
                 dev.gancompress.compress.encode.WeightSharing::new);
+        CompressionRegistry.register(dev.gancompress.compress.quantize.ActivationCalibration.NAME,
+                dev.gancompress.compress.quantize.ActivationQuantizationConfig.class,
+                dev.gancompress.compress.quantize.ActivationCalibration::new);
     }
 }

@@ -21,14 +21,35 @@ public final class Model {
     private final String output;
     private final Map<String, String> metadata;
     private final Map<String, Shape> shapes;
+    private final Map<String, ActivationQuantization> quantizedActivations;
 
     public Model(String name, List<Input> inputs, List<Node> nodes, String output, Map<String, String> metadata) {
+        this(name, inputs, nodes, output, metadata, Map.of());
+    }
+
+    /**
+     * @param quantizedActivations int8 grids of activations by value name (graph inputs and node outputs, never
+     *                             the model output, which stays float for its consumers)
+     */
+    public Model(String name, List<Input> inputs, List<Node> nodes, String output, Map<String, String> metadata,
+                 Map<String, ActivationQuantization> quantizedActivations) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.nodes = List.copyOf(nodes);
         this.output = output;
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.shapes = Collections.unmodifiableMap(inferShapes());
+        for (String value : quantizedActivations.keySet()) {
+            if (!shapes.containsKey(value)) {
+                throw new IllegalArgumentException("quantized activation '" + value + "' is not a value of model "
+                        + name);
+            }
+            if (value.equals(output)) {
+                throw new IllegalArgumentException("the model output '" + output + "' cannot be quantized; "
+                        + "quantize the value it is computed from");
+            }
+        }
+        this.quantizedActivations = Collections.unmodifiableMap(new LinkedHashMap<>(quantizedActivations));
     }
 
     private Map<String, Shape> inferShapes() {
@@ -87,6 +108,19 @@ public final class Model {
 
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /**
+     * How activations are stored by value name: the values absent here are fp32. The engine fake-quantises each one
+     * where it is produced; the exporter writes a QuantizeLinear/DequantizeLinear pair after it.
+     */
+    public Map<String, ActivationQuantization> quantizedActivations() {
+        return quantizedActivations;
+    }
+
+    /** A model with these activation grids (replacing any earlier ones). */
+    public Model withQuantizedActivations(Map<String, ActivationQuantization> grids) {
+        return new Model(name, inputs, nodes, output, metadata, grids);
     }
 
     /** Shape of every value (inputs and nodes) by name, per sample. */
@@ -181,7 +215,7 @@ public final class Model {
     }
 
     public Model withNodes(List<Node> newNodes) {
-        return new Model(name, inputs, newNodes, output, metadata);
+        return new Model(name, inputs, newNodes, output, metadata, quantizedActivations);
     }
 
     public Model withNode(Node replacement) {
@@ -210,13 +244,13 @@ public final class Model {
     }
 
     public Model withName(String newName) {
-        return new Model(newName, inputs, nodes, output, metadata);
+        return new Model(newName, inputs, nodes, output, metadata, quantizedActivations);
     }
 
     public Model withMetadata(Map<String, String> extra) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(extra);
-        return new Model(name, inputs, nodes, output, m);
+        return new Model(name, inputs, nodes, output, m, quantizedActivations);
     }
 
     /** A deep copy: same structure, independent weight arrays. */

@@ -1,6 +1,7 @@
 package dev.gancompress.nn;
 
 import dev.gancompress.model.Activation;
+import dev.gancompress.model.ActivationQuantization;
 import dev.gancompress.model.Add;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
@@ -44,6 +45,8 @@ public final class Network {
     private final int[][] kernelInputs;
     private final int[] kernelOutput;
     private final int outputIndex;
+    /** The int8 grid of each value, or null where it stays fp32. */
+    private final ActivationQuantization[] valueGrids;
     private int batch = -1;
     private float[][] values;
     private float[][] grads;
@@ -78,6 +81,19 @@ public final class Network {
             v++;
         }
         outputIndex = valueIndex.get(model.output());
+        valueGrids = new ActivationQuantization[count];
+        model.quantizedActivations().forEach((value, grid) -> valueGrids[valueIndex.get(value)] = grid);
+    }
+
+    /**
+     * Fake-quantises a value where it is produced, so every consumer reads what an int8 runtime reads. Backward
+     * leaves the gradient as it is: the straight-through estimator, as for weights ({@link WeightValues}).
+     */
+    private void quantizeValue(int v) {
+        ActivationQuantization grid = valueGrids[v];
+        if (grid != null) {
+            grid.fakeQuantize(values[v], 0, values[v].length);
+        }
     }
 
     private float[] register(Node node, WeightSlot slot) {
@@ -189,10 +205,12 @@ public final class Network {
         for (Input in : model.inputs()) {
             int v = valueIndex.get(in.name());
             Layout.toInternal(inputs.get(in.name()).data(), in.shape(), n, values[v]);
+            quantizeValue(v);
         }
         for (int k = 0; k < kernels.length; k++) {
             long t0 = forwardNanos == null ? 0 : System.nanoTime();
             kernels[k].forward(gather(values, kernelInputs[k]), values[kernelOutput[k]], n, training);
+            quantizeValue(kernelOutput[k]);
             if (forwardNanos != null) {
                 forwardNanos[k] += System.nanoTime() - t0;
             }

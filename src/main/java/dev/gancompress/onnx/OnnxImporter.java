@@ -1,7 +1,10 @@
 package dev.gancompress.onnx;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.model.ActivationQuantization;
+import dev.gancompress.model.ConvTranspose2d;
 import dev.gancompress.model.Input;
+import dev.gancompress.model.Weights;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Shape;
@@ -20,7 +23,8 @@ import java.util.Set;
 /**
  * Reads an ONNX file into a {@link Model}: the exact inverse of {@link OnnxExporter} (same names, shapes, metadata,
  * bit-identical weights and their storage descriptions, from DequantizeLinear and Cast of constants:
- * {@link QdqWeights}), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
+ * {@link QdqWeights}; activation grids from QuantizeLinear/DequantizeLinear pairs and ConvTransposes from their
+ * sub-pixel form: {@link ActivationQdq}, {@link SubPixelConvTranspose}), and tolerant of the usual shapes of other exporters (Identity nodes, Constant
  * nodes, Flatten, initializers repeated as graph inputs, a fixed batch size). Anything else fails with a
  * {@link GanCompressException} naming the file, the node and the operator; so does a model with a NaN or infinite
  * weight ({@link FiniteWeights}).
@@ -103,6 +107,14 @@ public final class OnnxImporter {
         private final Map<String, String> irName = new HashMap<>();
         private final Map<String, Shape> irShapes = new HashMap<>();
         private final Set<String> usedNames = new HashSet<>();
+        /** QuantizeLinear outputs of activations (and their copies moved by a sub-pixel group), not yet dequantised. */
+        private final Map<String, PendingQuantization> quantized = new HashMap<>();
+        /** The int8 grids of IR values, from QuantizeLinear/DequantizeLinear pairs. */
+        private final Map<String, ActivationQuantization> grids = new LinkedHashMap<>();
+
+        /** An activation's codes: which IR value they quantise, on which grid. */
+        private record PendingQuantization(String irValue, ActivationQuantization grid) {
+        }
 
         GraphTranslation(OnnxModelProto proto, String source) {
             this.proto = proto;
@@ -148,12 +160,13 @@ public final class OnnxImporter {
             Map<String, String> metadata = new LinkedHashMap<>();
             proto.metadata().forEach((k, v) -> {
                 if (!k.startsWith(OnnxExporter.NUM_CLASSES_PREFIX) && !k.startsWith(QdqWeights.STORAGE_PREFIX)
-                        && !k.startsWith(QdqWeights.CODEBOOK_PREFIX)) {
+                        && !k.startsWith(QdqWeights.CODEBOOK_PREFIX)
+                        && !k.startsWith(SubPixelConvTranspose.METADATA_PREFIX)) {
                     metadata.put(k, v);
                 }
             });
             try {
-                return new Model(graph.name(), inputs, nodes, output, metadata);
+                return new Model(graph.name(), inputs, nodes, output, metadata, grids);
             } catch (IllegalArgumentException e) {
                 throw new GanCompressException("file " + source + ": " + e.getMessage(), e);
             }
@@ -182,6 +195,21 @@ public final class OnnxImporter {
                 }
                 default -> {
                 }
+            }
+            if (ActivationQdq.isInt32Bias(node, constants)) {
+                try {
+                    constants.put(out, ActivationQdq.decodeBias(node, constants));
+                } catch (OnnxLayerDecoder.Unsupported e) {
+                    throw nodeError(node, index, e.getMessage());
+                }
+                return null;
+            }
+            String group = subPixelGroup(node);
+            if (group != null && node.opType().equals("Conv") && node.name().equals(group + ".subpixel")) {
+                return restoreConvTranspose(node, index, group);
+            }
+            if (consumedAsQuantizationOrAlias(node, index, out, group)) {
+                return null;
             }
             if (QdqWeights.isStoredWeight(node, constants)) {
                 QdqWeights.Imported imported;
@@ -224,6 +252,93 @@ public final class OnnxImporter {
             usedNames.add(name);
             irName.put(out, name);
             return new Node(name, decoded.layer(), inputs);
+        }
+
+        /**
+         * Whether {@code node} was one of the quantised-activation nodes ({@link ActivationQdq}: QuantizeLinear of an
+         * activation, its DequantizeLinear) or the data movement of a sub-pixel group ({@link SubPixelConvTranspose}),
+         * which add no IR node: they record a grid or an alias.
+         */
+        private boolean consumedAsQuantizationOrAlias(OnnxNode node, int index, String out, String group) {
+            String op = node.opType();
+            if (op.equals(ActivationQdq.QUANTIZE) && !node.inputs().isEmpty() && !constants.containsKey(node.input(0))) {
+                ActivationQuantization grid = ActivationQdq.grid(node, constants);
+                if (grid == null) {
+                    throw nodeError(node, index, "only QuantizeLinear of an activation with a constant float scalar "
+                            + "scale and uint8 scalar zero point is supported");
+                }
+                quantized.put(out, new PendingQuantization(resolve(node, index, node.input(0)), grid));
+                return true;
+            }
+            if (op.equals(QdqWeights.DEQUANTIZE) && quantized.containsKey(node.input(0))) {
+                PendingQuantization p = quantized.get(node.input(0));
+                if (!p.grid().equals(ActivationQdq.grid(node, constants))) {
+                    throw nodeError(node, index, "it dequantises '" + node.input(0) + "' with another scale or "
+                            + "zero point than it was quantised with");
+                }
+                irName.put(out, p.irValue());
+                grids.put(p.irValue(), p.grid());
+                return true;
+            }
+            if (group != null && ((op.equals("DepthToSpace") && node.name().equals(group + ".depth_to_space"))
+                    || (op.equals("Slice") && node.name().equals(group + ".crop")))) {
+                // data movement of the sub-pixel form: the restored ConvTranspose already produces its result
+                if (quantized.containsKey(node.input(0))) {
+                    quantized.put(out, quantized.get(node.input(0)));
+                } else {
+                    irName.put(out, resolve(node, index, node.input(0)));
+                }
+                return true;
+            }
+            return false;
+        }
+
+        /** The ConvTranspose name whose sub-pixel group {@code node} belongs to, by the metadata, or null. */
+        private String subPixelGroup(OnnxNode node) {
+            int dot = node.name().lastIndexOf('.');
+            if (dot < 0) {
+                return null;
+            }
+            String group = node.name().substring(0, dot);
+            return proto.metadata().containsKey(SubPixelConvTranspose.METADATA_PREFIX + group) ? group : null;
+        }
+
+        private Node restoreConvTranspose(OnnxNode node, int index, String group) {
+            String input = resolve(node, index, node.input(0));
+            OnnxTensor w = constants.get(node.input(1));
+            OnnxTensor b = node.input(2).isEmpty() ? null : constants.get(node.input(2));
+            if (w == null || w.floats() == null || (!node.input(2).isEmpty() && (b == null || b.floats() == null))) {
+                throw nodeError(node, index, "a sub-pixel Conv needs constant float (or dequantised) weight and bias");
+            }
+            ConvTranspose2d layer;
+            try {
+                Weights weight = importedWeights(w);
+                Weights bias = b == null ? null : importedWeights(b);
+                layer = SubPixelConvTranspose.restore(proto.metadata().get(SubPixelConvTranspose.METADATA_PREFIX
+                        + group), weight, bias, irShapes.get(input));
+                irShapes.put(group, layer.outputShape(List.of(irShapes.get(input))));
+            } catch (IllegalArgumentException e) {
+                throw nodeError(node, index, e.getMessage());
+            }
+            if (usedNames.contains(group)) {
+                throw nodeError(node, index, "sub-pixel group '" + group + "' clashes with another value's name");
+            }
+            usedNames.add(group);
+            irName.put(node.outputs().get(0), group);
+            return new Node(group, layer, List.of(input));
+        }
+
+        /** A constant as IR weights, with its storage and mask when it came from a DequantizeLinear or Cast. */
+        private Weights importedWeights(OnnxTensor t) {
+            Weights w = new Weights(t.intDims(), t.floats().clone());
+            QdqWeights.Imported s = stored.get(t.name());
+            if (s != null) {
+                w.setStorage(s.storage());
+                if (s.mask() != null) {
+                    w.setMask(s.mask().clone());
+                }
+            }
+            return w;
         }
 
         private List<Input> inputs() {

@@ -15,6 +15,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
     public static final int FLOAT = 1;
     public static final int UINT8 = 2;
     public static final int INT8 = 3;
+    public static final int INT32 = 6;
     public static final int INT64 = 7;
     public static final int FLOAT16 = 10;
     public static final int BFLOAT16 = 16;
@@ -74,7 +75,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
     /** Whether values of {@code dataType} are kept in {@link #ints()}. */
     public static boolean holdsInts(int dataType) {
         return dataType == UINT8 || dataType == INT8 || dataType == FLOAT16 || dataType == BFLOAT16
-                || dataType == UINT4 || dataType == INT4;
+                || dataType == UINT4 || dataType == INT4 || dataType == INT32;
     }
 
     /** Bits per stored element of a {@link #holdsInts} type. */
@@ -83,6 +84,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
             case UINT4, INT4 -> 4;
             case UINT8, INT8 -> 8;
             case FLOAT16, BFLOAT16 -> 16;
+            case INT32 -> 32;
             default -> throw new IllegalArgumentException("not an integer or 16-bit float type: " + typeName(dataType));
         };
     }
@@ -92,6 +94,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
         return switch (dataType) {
             case INT8 -> -128;
             case INT4 -> -8;
+            case INT32 -> Integer.MIN_VALUE;
             default -> 0;
         };
     }
@@ -102,6 +105,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
             case INT4 -> 7;
             case UINT8 -> 255;
             case UINT4 -> 15;
+            case INT32 -> Integer.MAX_VALUE;
             default -> 0xFFFF;
         };
     }
@@ -141,7 +145,7 @@ public record OnnxTensor(String name, int dataType, long[] dims, float[] floats,
             case INT64 -> "int64";
             case UINT8 -> "uint8";
             case INT8 -> "int8";
-            case 6 -> "int32";
+            case INT32 -> "int32";
             case FLOAT16 -> "float16";
             case 11 -> "double";
             case BFLOAT16 -> "bfloat16";

@@ -223,6 +223,8 @@ final class ProtoReader {
                     yield signed && nibble >= 8 ? nibble - 16 : nibble;
                 }
                 case 8 -> signed ? raw[i] : raw[i] & 0xFF;
+                case 32 -> (raw[4 * i] & 0xFF) | (raw[4 * i + 1] & 0xFF) << 8 | (raw[4 * i + 2] & 0xFF) << 16
+                        | (raw[4 * i + 3] & 0xFF) << 24;
                 default -> (raw[2 * i] & 0xFF) | (raw[2 * i + 1] & 0xFF) << 8;
             };
         }
@@ -249,6 +251,7 @@ final class ProtoReader {
             values[i] = switch (dataType) {
                 case OnnxTensor.INT8 -> (byte) v;
                 case OnnxTensor.UINT8 -> v & 0xFF;
+                case OnnxTensor.INT32 -> v;
                 default -> v & 0xFFFF;
             };
         }

@@ -161,6 +161,11 @@ final class ProtoWriter {
                 }
                 return out;
             }
+            case 32 -> {
+                ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asIntBuffer().put(values);
+                return buf.array();
+            }
             default -> throw new IllegalArgumentException("cannot pack " + bits + "-bit elements");
         }
     }

@@ -54,6 +54,14 @@ final class QdqWeights {
     }
 
     static Exported export(String name, Weights w) {
+        return export(name, w, false);
+    }
+
+    /**
+     * @param explicitZeroPoint write a zero-point tensor even for symmetric codes: ONNX Runtime's QGemm (1.23) reads
+     *                          an omitted per-channel zero point as a scalar and then refuses the per-channel scale
+     */
+    static Exported export(String name, Weights w, boolean explicitZeroPoint) {
         WeightStorage storage = w.storage();
         long[] dims = Arrays.stream(w.shape()).asLongStream().toArray();
         return storage.accept(new WeightStorage.Visitor<>() {
@@ -82,7 +90,8 @@ final class QdqWeights {
             @Override
             public Exported integer(WeightStorage.IntN s) {
                 int container = s.bits() <= 4 ? OnnxTensor.INT4 : OnnxTensor.INT8;
-                return dequantize(container, s.axis(), s.scales(), s.symmetric() ? null : s.zeroPoints());
+                return dequantize(container, s.axis(), s.scales(),
+                        s.symmetric() && !explicitZeroPoint ? null : s.zeroPoints());
             }
 
             @Override

@@ -87,6 +87,24 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
         this.session = s;
     }
 
+    /**
+     * Writes the graph ONNX Runtime actually executes for {@code model} (all graph optimisations, as every session
+     * here runs) to {@code file}: the evidence of which kernels run, e.g. whether QDQ around a Conv became a
+     * QLinearConv. The file may hold contrib operators (com.microsoft domain) and layouts of this machine.
+     */
+    public static void writeOptimizedModel(byte[] model, Path file) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(1);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setOptimizedModelFilePath(file.toString());
+            env.createSession(model, opts).close();
+        } catch (OrtException e) {
+            throw new GanCompressException("ONNX Runtime cannot optimise the model into " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static Path checkExists(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new GanCompressException("ONNX file " + file + " does not exist");

@@ -164,4 +164,12 @@ class BadInputTest {
                 "--energy-table", table.toString(), "--json", json.toString()), table.toString());
         assertThat(json).doesNotExist();
     }
+
+    @Test
+    void int8BenchmarkRefusesZeroCalibrationSamplesAndUnknownCalibration() {
+        assertBadInput(run("bench-engine", "--int8", "models/dcgan-fashion.onnx", "--calibration-samples", "0"),
+                "'calibrationSamples' must be an integer from 1 to 100000", "got 0");
+        assertBadInput(run("bench-engine", "--int8", "models/dcgan-fashion.onnx", "--calibration", "entropy"),
+                "'calibration' must be one of percentile, minmax");
+    }
 }

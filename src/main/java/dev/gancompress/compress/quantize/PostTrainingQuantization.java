@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * (int8 or int4 symmetric or asymmetric, ternary, binary, fp16 or bf16; per output channel or per tensor) and moves
  * its values onto that grid. Nothing else changes: the engine computes with the represented values, the cost model
  * counts the stored bits, the ONNX exporter writes the integer codes with a DequantizeLinear (or the 16-bit values
- * with a Cast), all from that one description. Activations stay fp32 (calibrated activation quantisation and
- * quantisation-aware training come later and compose by changing the same descriptions); fine-tuning after this
+ * with a Cast), all from that one description. Activations stay fp32 here; {@link ActivationCalibration}
+ * ("ptq-activations") quantises them afterwards, which with int8 weights makes the graph ONNX Runtime runs on int8
+ * kernels (quantisation-aware training composes by changing the same descriptions); fine-tuning after this
  * pass already trains through the quantised weights with the straight-through estimator.
  *
  * <p>Every layer name is checked before any tensor changes.
