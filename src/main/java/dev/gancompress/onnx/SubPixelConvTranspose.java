@@ -126,7 +126,17 @@ public final class SubPixelConvTranspose {
             return storage;
         }
         boolean repeated = storage.axis() == 0;
-        int axis = repeated ? 1 : 0;
+        return withChannels(storage, repeated ? 1 : 0, v -> repeated ? every(v, copies) : v,
+                v -> repeated ? every(v, copies) : v);
+    }
+
+    /**
+     * {@code storage} with its per-channel parameters along {@code axis}, mapped by {@code scales} and
+     * {@code zeroPoints}; formats without per-channel parameters are returned as they are.
+     */
+    private static WeightStorage withChannels(WeightStorage storage, int axis,
+                                              java.util.function.UnaryOperator<float[]> scales,
+                                              java.util.function.UnaryOperator<int[]> zeroPoints) {
         return storage.accept(new WeightStorage.Visitor<WeightStorage>() {
             @Override
             public WeightStorage fp32(WeightStorage.Fp32 s) {
@@ -145,9 +155,8 @@ public final class SubPixelConvTranspose {
 
             @Override
             public WeightStorage integer(WeightStorage.IntN s) {
-                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis,
-                        repeated ? every(s.scales(), copies) : s.scales(),
-                        repeated ? every(s.zeroPoints(), copies) : s.zeroPoints());
+                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis, scales.apply(s.scales()),
+                        zeroPoints.apply(s.zeroPoints()));
             }
 
             @Override
@@ -157,7 +166,7 @@ public final class SubPixelConvTranspose {
 
             @Override
             public WeightStorage binary(WeightStorage.Binary s) {
-                return new WeightStorage.Binary(axis, repeated ? every(s.scales(), copies) : s.scales());
+                return new WeightStorage.Binary(axis, scales.apply(s.scales()));
             }
         });
     }
@@ -274,41 +283,9 @@ public final class SubPixelConvTranspose {
         if (storage.axis() < 0) {
             return storage;
         }
-        int axis = storage.axis() == 1 ? 0 : 1;
         boolean repeat = storage.axis() == 1;
-        return storage.accept(new WeightStorage.Visitor<WeightStorage>() {
-            @Override
-            public WeightStorage fp32(WeightStorage.Fp32 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage fp16(WeightStorage.Fp16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage bf16(WeightStorage.Bf16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage integer(WeightStorage.IntN s) {
-                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis,
-                        repeat ? repeat(s.scales(), copies) : s.scales(),
-                        repeat ? repeat(s.zeroPoints(), copies) : s.zeroPoints());
-            }
-
-            @Override
-            public WeightStorage codebook(WeightStorage.Codebook s) {
-                return s; // one table for the whole tensor: no axis to move
-            }
-
-            @Override
-            public WeightStorage binary(WeightStorage.Binary s) {
-                return new WeightStorage.Binary(axis, repeat ? repeat(s.scales(), copies) : s.scales());
-            }
-        });
+        return withChannels(storage, repeat ? 0 : 1, v -> repeat ? repeat(v, copies) : v,
+                v -> repeat ? repeat(v, copies) : v);
     }
 
     private static float[] repeat(float[] values, int copies) {
