@@ -25,6 +25,25 @@ public sealed interface Layer permits Linear, Conv2d, ConvTranspose2d, BatchNorm
         return List.of();
     }
 
+    /** The slot with this role ("weight", "bias", ...), or null when the layer has none. */
+    default WeightSlot weight(String role) {
+        for (WeightSlot slot : weights()) {
+            if (slot.role().equals(role)) {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether this layer has a trainable "weight" of rank 2 or more (Linear, Conv2d, ConvTranspose2d, Embedding):
+     * what the weight-storage techniques (quantisation, weight sharing) act on.
+     */
+    default boolean hasWeightMatrix() {
+        WeightSlot slot = weight("weight");
+        return slot != null && slot.trainable() && slot.weights().rank() >= 2;
+    }
+
     /**
      * The axis of {@code slot}'s tensor that runs over the layer's output channels: where per-channel quantisation
      * keeps its scales and the cost model counts per-channel side data. Dim 0 for weight matrices and kernels laid

@@ -50,7 +50,7 @@ public final class WeightSharing implements Compression {
         List<Node> targets = targets(copy);
         int k = 1 << config.bits();
         for (int t = 0; t < targets.size(); t++) {
-            Weights w = weightSlot(targets.get(t)).weights();
+            Weights w = targets.get(t).layer().weight("weight").weights();
             share(w, k, config.init(), new Random(config.seed() * 1_000_003L + t), config.iterations());
         }
         return copy.withMetadata(Map.of("weight_sharing", config.describe() + ": "
@@ -105,14 +105,14 @@ public final class WeightSharing implements Compression {
         }
         List<Weights> shared = new ArrayList<>();
         for (Node n : targets(compressed)) {
-            shared.add(weightSlot(n).weights());
+            shared.add(n.layer().weight("weight").weights());
         }
         return new FineTuneController(List.of(), List.of(new CentroidFineTuning(shared)));
     }
 
     /** The nodes to share: the named ones (each must exist and have a weight matrix or kernel), else all such. */
     List<Node> targets(Model model) {
-        List<Node> eligible = model.nodes().stream().filter(WeightSharing::eligible).toList();
+        List<Node> eligible = model.nodes().stream().filter(n -> n.layer().hasWeightMatrix()).toList();
         for (String name : config.layers()) {
             if (eligible.stream().noneMatch(n -> n.name().equals(name))) {
                 boolean exists = model.nodes().stream().anyMatch(n -> n.name().equals(name));
@@ -126,17 +126,5 @@ public final class WeightSharing implements Compression {
                 .toList();
     }
 
-    private static boolean eligible(Node n) {
-        WeightSlot slot = weightSlot(n);
-        return slot != null && slot.trainable() && slot.weights().rank() >= 2;
-    }
 
-    private static WeightSlot weightSlot(Node n) {
-        for (WeightSlot slot : n.layer().weights()) {
-            if (slot.role().equals("weight")) {
-                return slot;
-            }
-        }
-        return null;
-    }
 }

@@ -50,7 +50,7 @@ public final class PostTrainingQuantization implements Compression {
         List<Node> targets = targets(copy);
         QuantizationScheme scheme = QuantizationScheme.of(config);
         for (Node n : targets) {
-            WeightSlot slot = weightSlot(n);
+            WeightSlot slot = n.layer().weight("weight");
             int axis = config.perChannel() ? n.layer().outputChannelAxis(slot) : -1;
             scheme.quantize(slot.weights(), axis, config);
         }
@@ -60,7 +60,7 @@ public final class PostTrainingQuantization implements Compression {
 
     /** The nodes to quantise: the named ones (each must exist and have a weight matrix or kernel), else all such. */
     List<Node> targets(Model model) {
-        List<Node> eligible = model.nodes().stream().filter(PostTrainingQuantization::eligible).toList();
+        List<Node> eligible = model.nodes().stream().filter(n -> n.layer().hasWeightMatrix()).toList();
         for (String name : config.layers()) {
             if (eligible.stream().noneMatch(n -> n.name().equals(name))) {
                 boolean exists = model.nodes().stream().anyMatch(n -> n.name().equals(name));
@@ -79,18 +79,5 @@ public final class PostTrainingQuantization implements Compression {
         return list;
     }
 
-    /** Linear, Conv2d, ConvTranspose2d and Embedding: a trainable "weight" of rank 2 or more. */
-    private static boolean eligible(Node n) {
-        WeightSlot slot = weightSlot(n);
-        return slot != null && slot.trainable() && slot.weights().rank() >= 2;
-    }
 
-    private static WeightSlot weightSlot(Node n) {
-        for (WeightSlot slot : n.layer().weights()) {
-            if (slot.role().equals("weight")) {
-                return slot;
-            }
-        }
-        return null;
-    }
 }
