@@ -455,7 +455,7 @@ public final class OnnxImporter {
 
         private GanCompressException nodeError(OnnxNode node, int index, String why) {
             return new GanCompressException("file " + source + ": node " + describe(node, index) + " (op "
-                    + node.opType() + ", opset " + proto.defaultOpsetVersion() + "): " + why);
+                    + node.opType() + ") at opset " + proto.defaultOpsetVersion() + ": " + why);
         }
 
         private static String describe(OnnxNode node, int index) {
