@@ -11,12 +11,12 @@ import java.util.Random;
  * node for node, with seeded weights: the foreign files the importer must accept. Built as protos and encoded with
  * the project's protobuf writer.
  */
-final class ExporterGraphs {
+public final class ExporterGraphs {
     private final Random rnd;
     private final List<OnnxNode> nodes = new ArrayList<>();
     private final List<OnnxTensor> initializers = new ArrayList<>();
 
-    ExporterGraphs(long seed) {
+    public ExporterGraphs(long seed) {
         this.rnd = new Random(seed);
     }
 
@@ -25,7 +25,7 @@ final class ExporterGraphs {
      * Gather -> Unsqueeze -> Concat -> Reshape chain) -> BN -> ReLU -> ConvT(4, s2, p1) -> BN -> LeakyReLU(0.2) ->
      * Dropout -> ConvT(3, s2, p1, output_padding 1) -> Conv(3, p1) -> Tanh: image [batch, 3, 16, 16].
      */
-    OnnxModelProto pytorchDcgan() {
+    public OnnxModelProto pytorchDcgan() {
         gemm("/fc/Gemm", "z", "fc", 16, 128, "/fc/Gemm_output_0");
         node("/Shape", "Shape", List.of("/fc/Gemm_output_0"), "/Shape_output_0");
         constant("/Constant", OnnxTensor.ofLongs("", new long[] {}, new long[] {0}));
@@ -55,7 +55,7 @@ final class ExporterGraphs {
      * A CycleGAN-style residual block: reflect Pad -> Conv(3, p0) -> InstanceNorm -> ReLU -> zero Pad -> Conv(3, p0)
      * -> Add(skip) -> edge Pad (asymmetric) -> Resize(scales [1, 1, 2, 2], nearest, half_pixel) -> Sigmoid.
      */
-    OnnxModelProto pytorchResnetBlock() {
+    public OnnxModelProto pytorchResnetBlock() {
         initializers.add(OnnxTensor.ofLongs("pads1", new long[] {8}, new long[] {0, 0, 1, 1, 0, 0, 1, 1}));
         node("/pad1/Pad", "Pad", List.of("x", "pads1"), "/pad1/out", OnnxAttribute.ofString("mode", "reflect"));
         conv("/c1/Conv", "/pad1/out", "c1", 4, 4, 3, 0, "/c1/out");
@@ -124,7 +124,7 @@ final class ExporterGraphs {
         return OnnxTensor.ofInts(name, OnnxTensor.FLOAT16, f.dims(), bits);
     }
 
-    void node(String name, String op, List<String> in, String out, OnnxAttribute... attrs) {
+    public void node(String name, String op, List<String> in, String out, OnnxAttribute... attrs) {
         nodes.add(new OnnxNode(name, op, "", in, List.of(out), List.of(attrs)));
     }
 
@@ -132,7 +132,7 @@ final class ExporterGraphs {
         node(name, "Constant", List.of(), name + "_output_0", OnnxAttribute.ofTensor("value", value));
     }
 
-    void gemm(String name, String x, String prefix, int in, int out, String y) {
+    public void gemm(String name, String x, String prefix, int in, int out, String y) {
         initializers.add(gaussian(prefix + ".weight", 0.3, out, in));
         initializers.add(gaussian(prefix + ".bias", 0.1, out));
         node(name, "Gemm", List.of(x, prefix + ".weight", prefix + ".bias"), y, OnnxAttribute.ofFloat("alpha", 1f),
@@ -184,7 +184,7 @@ final class ExporterGraphs {
     }
 
     /** dims: a String is a symbolic dimension, a Long a fixed one. */
-    static OnnxValueInfo info(String name, int type, Object... dims) {
+    public static OnnxValueInfo info(String name, int type, Object... dims) {
         List<OnnxValueInfo.Dimension> d = new ArrayList<>();
         for (Object o : dims) {
             d.add(o instanceof String s ? OnnxValueInfo.Dimension.symbolic(s)
@@ -193,12 +193,12 @@ final class ExporterGraphs {
         return new OnnxValueInfo(name, type, d, "");
     }
 
-    OnnxModelProto model(String name, List<OnnxValueInfo> in, List<OnnxValueInfo> out, long opset) {
+    public OnnxModelProto model(String name, List<OnnxValueInfo> in, List<OnnxValueInfo> out, long opset) {
         return new OnnxModelProto(8, "pytorch", "2.5.0", List.of(new OnnxModelProto.OpsetId("", opset)),
                 new OnnxGraph(name, nodes, initializers, in, out), Map.of());
     }
 
-    static byte[] bytes(OnnxModelProto proto) {
+    public static byte[] bytes(OnnxModelProto proto) {
         return ProtoWriter.encode(proto);
     }
 }
