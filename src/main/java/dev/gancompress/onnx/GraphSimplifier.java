@@ -60,12 +60,22 @@ final class GraphSimplifier {
     private void dropoutToIdentity() {
         for (int i = 0; i < nodes.size(); i++) {
             OnnxNode n = nodes.get(i);
-            if (n.opType().equals("Dropout") && (n.outputs().size() < 2 || consumers(n.outputs().get(1)) == 0)) {
+            if (n.opType().equals("Dropout") && (n.outputs().size() < 2 || consumers(n.outputs().get(1)) == 0)
+                    && inferenceMode(n)) {
                 nodes.set(i, new OnnxNode(n.name(), "Identity", n.domain(), List.of(n.input(0)),
                         List.of(n.outputs().get(0)), List.of()));
                 folded.add("Dropout '" + label(n) + "' removed (inference)");
             }
         }
+    }
+
+    /** Dropout is the identity unless its training_mode input (opset 12+) is true or not a constant. */
+    private boolean inferenceMode(OnnxNode dropout) {
+        if (dropout.input(2).isEmpty()) {
+            return true;
+        }
+        OnnxTensor mode = constant(dropout.input(2));
+        return mode != null && mode.ints() != null && mode.ints().length == 1 && mode.ints()[0] == 0;
     }
 
     private void matMulAddToGemm() {

@@ -222,6 +222,8 @@ public final class OnnxImporter {
                     constants.put(out, constantValue(node, index));
                     return null;
                 }
+                case "Dropout" -> throw nodeError(node, index, "only inference Dropout is imported (removed): its "
+                        + "training_mode must be absent or a constant false, and its mask output unused");
                 default -> {
                 }
             }

@@ -45,6 +45,11 @@ final class ProtoReader {
         }
     }
 
+    /** A lone TensorProto, as ONNX's test data stores each input and output ({@code input_0.pb}). */
+    static OnnxTensor decodeTensor(byte[] bytes) throws IOException {
+        return tensor(CodedInputStream.newInstance(bytes));
+    }
+
     /** The resolver of the decode in progress (the parsers are static method references). */
     private static final ThreadLocal<ExternalData> external = new ThreadLocal<>();
 
