@@ -43,7 +43,7 @@ final class OnnxLayerDecoder {
 
     static final List<String> OPS = List.of("Gemm", "Conv", "ConvTranspose", "BatchNormalization",
             "InstanceNormalization", "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Resize",
-            "Gather", "Add", "Concat", "Pad");
+            "Gather", "Add", "Concat", "Pad", "Upsample");
 
     private final Map<String, OnnxTensor> constants;
     private final Map<String, QdqWeights.Imported> stored;
@@ -84,6 +84,7 @@ final class OnnxLayerDecoder {
             case "Reshape" -> new Decoded(reshape(node), List.of(x));
             case "Flatten" -> new Decoded(flatten(node), List.of(x));
             case "Resize" -> new Decoded(resize(node), List.of(x));
+            case "Upsample" -> new Decoded(legacyUpsample(node), List.of(x));
             case "Gather" -> gather(node);
             case "Add" -> new Decoded(new Add(), List.of(x, dataInput(node, 1)));
             case "Concat" -> concat(node);
@@ -176,10 +177,7 @@ final class OnnxLayerDecoder {
         if (!autoPadMode.equals("NOTSET") && !autoPadMode.equals("VALID") && !same) {
             throw new Unsupported("auto_pad " + autoPadMode + " is not supported");
         }
-        if (same && transposed) {
-            throw new Unsupported("auto_pad " + autoPadMode + " on ConvTranspose is not supported; give explicit "
-                    + "pads and output_padding");
-        }
+        long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
         long[] shape = intsAttr(node, "kernel_shape", new long[] {w.dim(2), w.dim(3)});
         if (shape.length != 2 || shape[0] != w.dim(2) || shape[1] != w.dim(3)) {
             throw new Unsupported("kernel_shape " + Arrays.toString(shape) + " disagrees with weight "
@@ -194,8 +192,15 @@ final class OnnxLayerDecoder {
             if (!in.isImage()) {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs an image input, got " + in);
             }
-            long th = samePadding(in.height(), shape[0], strides[0]);
-            long tw = samePadding(in.width(), shape[1], strides[1]);
+            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding.
+            long th = transposed ? shape[0] - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
+                    : samePadding(in.height(), shape[0], strides[0]);
+            long tw = transposed ? shape[1] - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
+                    : samePadding(in.width(), shape[1], strides[1]);
+            if (th < 0 || tw < 0) {
+                throw new Unsupported("auto_pad " + autoPadMode + " needs negative padding (a kernel smaller than "
+                        + "its stride); not supported");
+            }
             if (th % 2 != 0 || tw % 2 != 0) {
                 throw new Unsupported("auto_pad " + autoPadMode + " pads " + th + " x " + tw + " in total here, "
                         + "which is asymmetric; only [p, q, p, q] is supported");
@@ -400,6 +405,28 @@ final class OnnxLayerDecoder {
             throw new Unsupported("only equal integer scales are supported, got " + sh + " x " + sw);
         }
         return new Upsample((int) sh);
+    }
+
+    /**
+     * Upsample (opsets 7-9, deprecated by Resize; older PyTorch and tf2onnx exports): nearest reads floor(x / s), the
+     * IR's {@link Upsample} for an integer s. Scales are an attribute in opset 7-8 and an input in opset 9.
+     */
+    private Upsample legacyUpsample(OnnxNode node) {
+        String mode = stringAttr(node, "mode", "nearest");
+        if (!mode.equals("nearest")) {
+            throw new Unsupported("mode " + mode + " is not supported; only nearest");
+        }
+        float[] s = node.attribute("scales") != null ? node.attribute("scales").floats()
+                : node.input(1).isEmpty() ? null : constant(node, 1).floats();
+        if (s == null || s.length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] < 1
+                || s[2] != Math.rint(s[2])) {
+            throw new Unsupported("scales must be float32 [1, 1, s, s] with an integer s >= 1, got "
+                    + (s == null ? "none" : Arrays.toString(s)));
+        }
+        if (!dataShape(node, 0).isImage()) {
+            throw new Unsupported("Upsample expects an image [N, C, H, W], got " + dataShape(node, 0));
+        }
+        return new Upsample((int) s[2]);
     }
 
     private Decoded gather(OnnxNode node) {

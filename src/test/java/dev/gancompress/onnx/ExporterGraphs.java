@@ -116,6 +116,10 @@ public final class ExporterGraphs {
                 List.of(info("y", OnnxTensor.FLOAT16, "batch", 3L, 5L, 5L)), 17);
     }
 
+    void initializerForTest(OnnxTensor t) {
+        initializers.add(t);
+    }
+
     static OnnxTensor half(String name, OnnxTensor f) {
         int[] bits = new int[f.floats().length];
         for (int i = 0; i < bits.length; i++) {

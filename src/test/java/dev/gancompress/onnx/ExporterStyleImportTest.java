@@ -170,6 +170,21 @@ class ExporterStyleImportTest {
         assertSameAsOrt(file, OnnxImporter.fromBytes(file, "gemm.onnx"), 3);
     }
 
+    @Test
+    void opset9UpsampleAndSameConvTranspose() {
+        ExporterGraphs g = new ExporterGraphs(9);
+        g.initializerForTest(OnnxTensor.ofFloats("scales", new int[] {4}, new float[] {1, 1, 2, 2}));
+        g.node("up", "Upsample", List.of("x", "scales"), "u", OnnxAttribute.ofString("mode", "nearest"));
+        g.initializerForTest(g.gaussian("w", 0.3, 3, 2, 4, 4));
+        g.node("ct", "ConvTranspose", List.of("u", "w"), "y", OnnxAttribute.ofString("auto_pad", "SAME_UPPER"),
+                OnnxAttribute.ofInts("strides", 2, 2), OnnxAttribute.ofInts("kernel_shape", 4, 4));
+        byte[] file = ExporterGraphs.bytes(g.model("old", List.of(ExporterGraphs.info("x", OnnxTensor.FLOAT, "N", 3L,
+                3L, 4L)), List.of(ExporterGraphs.info("y", OnnxTensor.FLOAT, "N", 2L, 12L, 16L)), 9));
+        Model m = OnnxImporter.fromBytes(file, "old.onnx");
+        assertThat(m.outputShape()).isEqualTo(Shape.of(2, 12, 16));
+        assertSameAsOrt(file, m, 2);
+    }
+
     private static Tensor toNhwc(Tensor t) {
         int n = t.shape()[0];
         int c = t.shape()[1];
