@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 "Add --debug anywhere on the command line to print the stack trace of a failure."},
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
-                MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class,
+                MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

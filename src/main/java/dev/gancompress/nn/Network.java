@@ -16,6 +16,7 @@ import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
 import dev.gancompress.model.WeightSlot;
 
@@ -136,6 +137,8 @@ public final class Network {
             return new ReshapeKernel(in, out);
         } else if (layer instanceof Upsample u) {
             return new UpsampleKernel(u.scale(), in);
+        } else if (layer instanceof Pad2d p) {
+            return new Pad2dKernel(p, in);
         } else if (layer instanceof Embedding e) {
             return new EmbeddingKernel(e, weightValues, gradOf(node, "weight"));
         } else if (layer instanceof Add) {

@@ -19,6 +19,7 @@ import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
 import dev.gancompress.model.WeightSlot;
 import dev.gancompress.model.WeightStorage;
@@ -321,6 +322,12 @@ public final class OnnxExporter {
             attrs.add(OnnxAttribute.ofString("mode", "nearest"));
             attrs.add(OnnxAttribute.ofString("coordinate_transformation_mode", "asymmetric"));
             attrs.add(OnnxAttribute.ofString("nearest_mode", "floor"));
+        } else if (layer instanceof Pad2d p) {
+            // Opset 11+: pads is an int64 input [N, C, H, W begins, then ends]; constant_value omitted is 0.
+            initializers.add(OnnxTensor.ofLongs(n + ".pads", new long[] {8},
+                    new long[] {0, 0, p.top(), p.left(), 0, 0, p.bottom(), p.right()}));
+            in.add(n + ".pads");
+            attrs.add(OnnxAttribute.ofString("mode", p.mode().onnxName()));
         } else if (layer instanceof Embedding) {
             // Gather(data = table, indices = label): the table comes first.
             in.add(0, n + ".weight");

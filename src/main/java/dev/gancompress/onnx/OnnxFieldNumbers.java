@@ -54,6 +54,8 @@ final class OnnxFieldNumbers {
         static final int INT64_DATA = 7;
         static final int NAME = 8;
         static final int RAW_DATA = 9;
+        /** Repeated StringStringEntryProto: location, offset, length, checksum (ONNX docs/ExternalData.md). */
+        static final int EXTERNAL_DATA = 13;
         static final int DATA_LOCATION = 14;
     }
 

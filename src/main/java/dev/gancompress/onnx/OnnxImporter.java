@@ -47,6 +47,22 @@ public final class OnnxImporter {
      * that computes with the model uses {@link #read}.
      */
     public static Model readForInspection(Path file) {
+        return importFile(file).model();
+    }
+
+    /** A model imported from another tool's file, and one line per rewrite the import made (for the user). */
+    public record Imported(Model model, List<String> folded) {
+        public Imported {
+            folded = List.copyOf(folded);
+        }
+    }
+
+    /**
+     * Reads a model file as {@link #readForInspection} does and also reports what was folded on the way (Dropout,
+     * MatMul + Add, zero Pads, NHWC Transposes, shape arithmetic); tensors in external data files are read from
+     * next to {@code file}.
+     */
+    public static Imported importFile(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -55,7 +71,8 @@ public final class OnnxImporter {
         } catch (IOException e) {
             throw new GanCompressException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
         }
-        return fromProto(parse(bytes, file.toString()), file.toString());
+        OnnxModelProto proto = parse(bytes, file.toString(), ExternalData.nextTo(file));
+        return translate(proto, file.toString());
     }
 
     /** @param sourceName the file name (or other origin) used in error messages */
@@ -65,14 +82,20 @@ public final class OnnxImporter {
 
     /** Decodes and sanity-checks the protobuf, without mapping it to the IR. */
     public static OnnxModelProto parse(byte[] bytes, String sourceName) {
+        return parse(bytes, sourceName, null);
+    }
+
+    private static OnnxModelProto parse(byte[] bytes, String sourceName, ExternalData external) {
         if (bytes.length == 0) {
             throw notOnnx(sourceName, "the file is empty");
         }
         OnnxModelProto proto;
         try {
-            proto = ProtoReader.decode(bytes);
+            proto = ProtoReader.decode(bytes, external);
         } catch (IOException e) {
             throw notOnnx(sourceName, "the protobuf does not decode (" + e.getMessage() + ")");
+        } catch (OnnxLayerDecoder.Unsupported e) {
+            throw new GanCompressException("file " + sourceName + ": " + e.getMessage(), e);
         }
         if (proto.graph() == null) {
             throw notOnnx(sourceName, "it has no graph (ModelProto.graph)");
@@ -88,7 +111,18 @@ public final class OnnxImporter {
 
     /** The IR of a parsed model, without the finite-weights check (the .gcz reader builds protos itself). */
     public static Model fromProto(OnnxModelProto proto, String sourceName) {
-        return new GraphTranslation(proto, sourceName).toModel();
+        return translate(proto, sourceName).model();
+    }
+
+    private static Imported translate(OnnxModelProto proto, String sourceName) {
+        GraphSimplifier.Result simplified = GraphSimplifier.simplify(proto.graph());
+        OnnxModelProto simple = new OnnxModelProto(proto.irVersion(), proto.producerName(), proto.producerVersion(),
+                proto.opsets(), simplified.graph(), proto.metadata());
+        GraphTranslation t = new GraphTranslation(simple, sourceName);
+        Model model = t.toModel();
+        List<String> folded = new ArrayList<>(simplified.folded());
+        folded.addAll(t.folded);
+        return new Imported(model, folded);
     }
 
     private static GanCompressException notOnnx(String sourceName, String what) {
@@ -115,11 +149,14 @@ public final class OnnxImporter {
         /** An activation's codes: which IR value they quantise, on which grid. */
         private record PendingQuantization(String irValue, ActivationQuantization grid) {
         }
+        private final List<String> folded = new ArrayList<>();
+        private final ConstantFolding folding;
 
         GraphTranslation(OnnxModelProto proto, String source) {
             this.proto = proto;
             this.graph = proto.graph();
             this.source = source;
+            this.folding = new ConstantFolding(constants, this::shapeOf, proto.defaultOpsetVersion());
             for (OnnxTensor t : graph.initializers()) {
                 constants.put(t.name(), t);
             }
@@ -137,6 +174,15 @@ public final class OnnxImporter {
         }
 
         Model toModel() {
+            if (graph.outputs().size() != 1) {
+                List<String> described = new ArrayList<>();
+                for (OnnxValueInfo o : graph.outputs()) {
+                    described.add("'" + o.name() + "' (from " + producerOf(o.name()) + ")");
+                }
+                throw new GanCompressException("file " + source + ": the graph has " + graph.outputs().size()
+                        + " outputs " + String.join(", ", described) + "; gancompress models have exactly one "
+                        + "(export the generator alone, or with one output name)");
+            }
             List<Input> inputs = inputs();
             OnnxLayerDecoder decoder = new OnnxLayerDecoder(constants, stored, this::shapeOf,
                     proto.defaultOpsetVersion());
@@ -147,10 +193,6 @@ public final class OnnxImporter {
                 if (translated != null) {
                     nodes.add(translated);
                 }
-            }
-            if (graph.outputs().size() != 1) {
-                throw new GanCompressException("file " + source + ": the graph has " + graph.outputs().size()
-                        + " outputs; gancompress models have exactly one");
             }
             String output = irName.get(graph.outputs().get(0).name());
             if (output == null || !irShapes.containsKey(output)) {
@@ -193,6 +235,8 @@ public final class OnnxImporter {
                     constants.put(out, constantValue(node, index));
                     return null;
                 }
+                case "Dropout" -> throw nodeError(node, index, "only inference Dropout is imported (removed): its "
+                        + "training_mode must be absent or a constant false, and its mask output unused");
                 default -> {
                 }
             }
@@ -210,6 +254,23 @@ public final class OnnxImporter {
             }
             if (consumedAsQuantizationOrAlias(node, index, out, group)) {
                 return null;
+            }
+            if (ConstantFolding.OPS.contains(node.opType())) {
+                OnnxTensor value;
+                try {
+                    value = folding.fold(node);
+                } catch (OnnxLayerDecoder.Unsupported | IllegalArgumentException | ArithmeticException
+                         | IndexOutOfBoundsException e) {
+                    throw nodeError(node, index, e.getMessage());
+                }
+                if (value != null) {
+                    constants.put(out, value);
+                    if (node.opType().equals("Shape")) {
+                        folded.add("Shape '" + (node.name().isEmpty() ? out : node.name())
+                                + "' and the arithmetic on it folded into constants");
+                    }
+                    return null;
+                }
             }
             if (QdqWeights.isStoredWeight(node, constants)) {
                 QdqWeights.Imported imported;
@@ -366,8 +427,10 @@ public final class OnnxImporter {
             for (int i = 1; i < v.dims().size(); i++) {
                 OnnxValueInfo.Dimension d = v.dims().get(i);
                 if (d.isSymbolic() || d.value() < 1 || d.value() > Integer.MAX_VALUE) {
-                    throw new GanCompressException(where + " has dimension " + i + " = " + d
-                            + "; gancompress needs fixed sample sizes (only the batch may be symbolic)");
+                    throw new GanCompressException(where + " has dimension " + i + " = " + d + ", read by node "
+                            + consumerOf(v.name()) + ": a spatial or feature size that is not fixed cannot be folded"
+                            + " into the layers; gancompress needs fixed sample sizes (only the batch may be "
+                            + "symbolic; export with a fixed height and width)");
                 }
                 sample[i - 1] = (int) d.value();
             }
@@ -393,7 +456,7 @@ public final class OnnxImporter {
                 }
                 return new Input(v.name(), Input.Kind.LABEL, Shape.of(), classes);
             }
-            if (v.elemType() != OnnxTensor.FLOAT) {
+            if (v.elemType() != OnnxTensor.FLOAT && v.elemType() != OnnxTensor.FLOAT16) {
                 throw new GanCompressException(where + " is " + OnnxTensor.typeName(v.elemType())
                         + "; expected float32 (latent or image) or int64 (class label)");
             }
@@ -428,6 +491,28 @@ public final class OnnxImporter {
                 }
             }
             return value;
+        }
+
+        /** The node that writes {@code value}, described for an error message. */
+        private String producerOf(String value) {
+            for (int i = 0; i < graph.nodes().size(); i++) {
+                OnnxNode n = graph.nodes().get(i);
+                if (n.outputs().contains(value)) {
+                    return "node " + describe(n, i) + ", op " + n.opType();
+                }
+            }
+            return "a graph input or initializer";
+        }
+
+        /** The first node that reads {@code value}, described for an error message. */
+        private String consumerOf(String value) {
+            for (int i = 0; i < graph.nodes().size(); i++) {
+                OnnxNode n = graph.nodes().get(i);
+                if (n.inputs().contains(value)) {
+                    return describe(n, i) + " (op " + n.opType() + ")";
+                }
+            }
+            return "(none)";
         }
 
         private OnnxTensor constantValue(OnnxNode node, int index) {
@@ -479,13 +564,15 @@ public final class OnnxImporter {
 
         private GanCompressException unsupportedOp(OnnxNode node, int index, String op) {
             return new GanCompressException("file " + source + ": node " + describe(node, index) + " uses op '" + op
-                    + "', which gancompress cannot import; supported ops: "
-                    + String.join(", ", OnnxLayerDecoder.OPS) + " (plus Identity and Constant)");
+                    + "' (opset " + proto.defaultOpsetVersion() + "), which gancompress cannot import; supported "
+                    + "ops: " + String.join(", ", OnnxLayerDecoder.OPS) + "; folded at import: Identity, Constant, "
+                    + "Dropout, MatMul + Add, NHWC Transposes, " + String.join(", ", new java.util.TreeSet<>(
+                    ConstantFolding.OPS)) + " of constants");
         }
 
         private GanCompressException nodeError(OnnxNode node, int index, String why) {
             return new GanCompressException("file " + source + ": node " + describe(node, index) + " (op "
-                    + node.opType() + "): " + why);
+                    + node.opType() + ") at opset " + proto.defaultOpsetVersion() + ": " + why);
         }
 
         private static String describe(OnnxNode node, int index) {

@@ -11,6 +11,7 @@ import dev.gancompress.model.InstanceNorm2d;
 import dev.gancompress.model.Kernel2d;
 import dev.gancompress.model.Layer;
 import dev.gancompress.model.Linear;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
@@ -42,7 +43,7 @@ final class OnnxLayerDecoder {
 
     static final List<String> OPS = List.of("Gemm", "Conv", "ConvTranspose", "BatchNormalization",
             "InstanceNormalization", "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Resize",
-            "Gather", "Add", "Concat");
+            "Gather", "Add", "Concat", "Pad", "Upsample");
 
     private final Map<String, OnnxTensor> constants;
     private final Map<String, QdqWeights.Imported> stored;
@@ -71,6 +72,7 @@ final class OnnxLayerDecoder {
         return switch (node.opType()) {
             case "Gemm" -> new Decoded(gemm(node), List.of(x));
             case "Conv" -> new Decoded(conv(node), List.of(x));
+            case "Pad" -> new Decoded(pad(node), List.of(x));
             case "ConvTranspose" -> new Decoded(convTranspose(node), List.of(x));
             case "BatchNormalization" -> new Decoded(batchNorm(node), List.of(x));
             case "InstanceNormalization" -> new Decoded(new InstanceNorm2d(vector(node, 1).dim(0),
@@ -82,6 +84,7 @@ final class OnnxLayerDecoder {
             case "Reshape" -> new Decoded(reshape(node), List.of(x));
             case "Flatten" -> new Decoded(flatten(node), List.of(x));
             case "Resize" -> new Decoded(resize(node), List.of(x));
+            case "Upsample" -> new Decoded(legacyUpsample(node), List.of(x));
             case "Gather" -> gather(node);
             case "Add" -> new Decoded(new Add(), List.of(x, dataInput(node, 1)));
             case "Concat" -> concat(node);
@@ -91,12 +94,17 @@ final class OnnxLayerDecoder {
 
     private Linear gemm(OnnxNode node) {
         requireInt(node, "transA", 0, 0);
-        if (floatAttr(node, "alpha", 1f) != 1f || (!node.input(2).isEmpty() && floatAttr(node, "beta", 1f) != 1f)) {
-            throw new Unsupported("alpha and beta must be 1 (a plain linear layer)");
-        }
+        float alpha = floatAttr(node, "alpha", 1f);
+        float beta = floatAttr(node, "beta", 1f);
         OnnxTensor b = constant(node, 1);
         requireRank(b, 2);
         Weights w = weights(b);
+        if (alpha != 1f) {
+            if (stored.containsKey(b.name())) {
+                throw new Unsupported("alpha = " + alpha + " on a stored (quantised) B is not supported");
+            }
+            w = scaled(w, alpha); // alpha (x B) = x (alpha B)
+        }
         if (intAttr(node, "transB", 0) == 0) {
             w = transpose(w); // B is [in, out]; the IR stores [out, in] as PyTorch's nn.Linear.
         }
@@ -104,9 +112,24 @@ final class OnnxLayerDecoder {
         Weights bias = null;
         if (!node.input(2).isEmpty()) {
             OnnxTensor c = constant(node, 2);
+            if (c.floats() != null && c.floats().length == 1 && out > 1 && !stored.containsKey(c.name())) {
+                float[] broadcast = new float[out]; // a scalar C broadcasts over the outputs
+                Arrays.fill(broadcast, c.floats()[0]);
+                c = new OnnxTensor(c.name(), OnnxTensor.FLOAT, new long[] {out}, broadcast, null);
+            }
             if (c.floats() == null || c.floats().length != out || c.rank() < 1 || c.dims()[c.rank() - 1] != out) {
-                throw new Unsupported("bias C must hold " + out + " values in its last axis, got shape "
-                        + Arrays.toString(c.dims()));
+                throw new Unsupported("bias C must hold " + out + " values in its last axis (or be a scalar), got "
+                        + "shape " + Arrays.toString(c.dims()) + " (a bias per sample is not a linear layer)");
+            }
+            if (beta != 1f) {
+                if (stored.containsKey(c.name())) {
+                    throw new Unsupported("beta = " + beta + " on a stored (quantised) C is not supported");
+                }
+                float[] v = c.floats().clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] *= beta;
+                }
+                c = new OnnxTensor(c.name(), OnnxTensor.FLOAT, c.dims(), v, null);
             }
             if (c.rank() != 1 && stored.containsKey(c.name())) {
                 throw new Unsupported("a stored (quantised) bias C must be a vector, got shape "
@@ -119,7 +142,7 @@ final class OnnxLayerDecoder {
 
     private Conv2d conv(OnnxNode node) {
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w);
+        Kernel2d kernel = kernel(node, w, dataShape(node, 0), false);
         return new Conv2d(w.dim(1), w.dim(0), kernel, w, optionalVector(node, 2));
     }
 
@@ -128,7 +151,7 @@ final class OnnxLayerDecoder {
             throw new Unsupported("output_shape is not supported; give pads and output_padding instead");
         }
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w);
+        Kernel2d kernel = kernel(node, w, dataShape(node, 0), true);
         long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
         if (outPad.length != 2) {
             throw new Unsupported("output_padding must have 2 values, got " + Arrays.toString(outPad));
@@ -137,8 +160,12 @@ final class OnnxLayerDecoder {
                 optionalVector(node, 2));
     }
 
-    /** Kernel geometry from Conv/ConvTranspose attributes; only symmetric explicit padding maps to the IR. */
-    private static Kernel2d kernel(OnnxNode node, Weights w) {
+    /**
+     * Kernel geometry from Conv/ConvTranspose attributes; only symmetric padding maps to the IR. auto_pad SAME_UPPER
+     * / SAME_LOWER (TensorFlow's "same", as tf2onnx writes it) is resolved with the input size: a total padding of
+     * max((ceil(in / s) - 1) s + k - in, 0), which is symmetric when even.
+     */
+    private static Kernel2d kernel(OnnxNode node, Weights w, Shape in, boolean transposed) {
         requireInt(node, "group", 1, 1);
         long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
         if (!Arrays.equals(dilations, new long[] {1, 1})) {
@@ -146,9 +173,11 @@ final class OnnxLayerDecoder {
         }
         OnnxAttribute autoPad = node.attribute("auto_pad");
         String autoPadMode = autoPad == null ? "NOTSET" : autoPad.s();
-        if (!autoPadMode.equals("NOTSET") && !autoPadMode.equals("VALID")) {
-            throw new Unsupported("auto_pad " + autoPadMode + " is not supported; give explicit pads");
+        boolean same = autoPadMode.equals("SAME_UPPER") || autoPadMode.equals("SAME_LOWER");
+        if (!autoPadMode.equals("NOTSET") && !autoPadMode.equals("VALID") && !same) {
+            throw new Unsupported("auto_pad " + autoPadMode + " is not supported");
         }
+        long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
         long[] shape = intsAttr(node, "kernel_shape", new long[] {w.dim(2), w.dim(3)});
         if (shape.length != 2 || shape[0] != w.dim(2) || shape[1] != w.dim(3)) {
             throw new Unsupported("kernel_shape " + Arrays.toString(shape) + " disagrees with weight "
@@ -156,6 +185,28 @@ final class OnnxLayerDecoder {
         }
         long[] strides = intsAttr(node, "strides", new long[] {1, 1});
         long[] pads = intsAttr(node, "pads", new long[] {0, 0, 0, 0});
+        if (autoPadMode.equals("VALID")) {
+            pads = new long[] {0, 0, 0, 0};
+        }
+        if (same && strides.length == 2) {
+            if (!in.isImage()) {
+                throw new Unsupported("auto_pad " + autoPadMode + " needs an image input, got " + in);
+            }
+            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding.
+            long th = transposed ? shape[0] - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
+                    : samePadding(in.height(), shape[0], strides[0]);
+            long tw = transposed ? shape[1] - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
+                    : samePadding(in.width(), shape[1], strides[1]);
+            if (th < 0 || tw < 0) {
+                throw new Unsupported("auto_pad " + autoPadMode + " needs negative padding (a kernel smaller than "
+                        + "its stride); not supported");
+            }
+            if (th % 2 != 0 || tw % 2 != 0) {
+                throw new Unsupported("auto_pad " + autoPadMode + " pads " + th + " x " + tw + " in total here, "
+                        + "which is asymmetric; only [p, q, p, q] is supported");
+            }
+            pads = new long[] {th / 2, tw / 2, th / 2, tw / 2};
+        }
         if (strides.length != 2 || pads.length != 4) {
             throw new Unsupported("only 2-D convolutions are supported (strides " + Arrays.toString(strides)
                     + ", pads " + Arrays.toString(pads) + ")");
@@ -164,6 +215,68 @@ final class OnnxLayerDecoder {
             throw new Unsupported("pads " + Arrays.toString(pads) + " are asymmetric; only [p, q, p, q] is supported");
         }
         return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1]);
+    }
+
+    private static long samePadding(long in, long k, long s) {
+        long out = (in + s - 1) / s;
+        return Math.max((out - 1) * s + k - in, 0);
+    }
+
+    /** ONNX Pad on the spatial axes of an image: pads (attribute before opset 11, input since) and mode. */
+    private Pad2d pad(OnnxNode node) {
+        String mode = stringAttr(node, "mode", "constant");
+        long[] pads;
+        if (opset < 11) {
+            pads = intsAttr(node, "pads", null);
+            if (floatAttr(node, "value", 0f) != 0f) {
+                throw new Unsupported("constant value " + floatAttr(node, "value", 0f) + " is not supported; only 0");
+            }
+        } else {
+            OnnxTensor t = constant(node, 1);
+            pads = t.longs();
+            if (!node.input(2).isEmpty()) {
+                OnnxTensor v = constant(node, 2);
+                if (v.floats() == null || v.floats().length != 1 || v.floats()[0] != 0f) {
+                    throw new Unsupported("constant_value must be 0");
+                }
+            }
+            if (!node.input(3).isEmpty()) {
+                long[] axes = constant(node, 3).longs();
+                if (axes == null || pads == null || axes.length * 2 != pads.length) {
+                    throw new Unsupported("axes must be int64 with half as many entries as pads");
+                }
+                long[] full = new long[8];
+                for (int i = 0; i < axes.length; i++) {
+                    int a = (int) (axes[i] < 0 ? axes[i] + 4 : axes[i]);
+                    if (a < 0 || a > 3) {
+                        throw new Unsupported("axis " + axes[i] + " is out of range for an image [N, C, H, W]");
+                    }
+                    full[a] = pads[i];
+                    full[a + 4] = pads[i + axes.length];
+                }
+                pads = full;
+            }
+        }
+        if (pads == null || pads.length != 8) {
+            throw new Unsupported("pads must have 8 entries for an image [N, C, H, W], got "
+                    + (pads == null ? "none" : Arrays.toString(pads)));
+        }
+        if (pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+            throw new Unsupported("pads " + Arrays.toString(pads) + " pad the batch or channel axis; only height "
+                    + "and width");
+        }
+        for (long p : pads) {
+            if (p < 0) {
+                throw new Unsupported("pads " + Arrays.toString(pads) + " crop (negative); not supported");
+            }
+        }
+        Pad2d.Mode m = switch (mode) {
+            case "constant" -> Pad2d.Mode.ZERO;
+            case "reflect" -> Pad2d.Mode.REFLECT;
+            case "edge" -> Pad2d.Mode.EDGE;
+            default -> throw new Unsupported("mode " + mode + " is not supported; constant (0), reflect, edge");
+        };
+        return new Pad2d(m, (int) pads[2], (int) pads[3], (int) pads[6], (int) pads[7]);
     }
 
     private BatchNorm2d batchNorm(OnnxNode node) {
@@ -181,7 +294,16 @@ final class OnnxLayerDecoder {
         if (t.longs() == null || t.rank() != 1 || t.longs().length < 1) {
             throw new Unsupported("the shape input must be a 1-D int64 tensor");
         }
-        long[] spec = t.longs();
+        long[] spec = t.longs().clone();
+        if (spec[0] == ConstantFolding.BATCH) {
+            spec[0] = 0; // folded from Shape(x)[0]: the batch passes through
+        }
+        for (int i = 1; i < spec.length; i++) {
+            if (spec[i] == ConstantFolding.BATCH) {
+                throw new Unsupported("the shape puts the symbolic batch size into axis " + i + "; gancompress "
+                        + "keeps the batch as axis 0");
+            }
+        }
         Shape in = dataShape(node, 0);
         int[] target = new int[spec.length - 1];
         int inferred = -1;
@@ -225,13 +347,20 @@ final class OnnxLayerDecoder {
 
     /**
      * Nearest upsampling by an integer factor s. Source index floor(x / s) is what "asymmetric" + "floor" computes,
-     * and also what the half-pixel modes compute with any rounding: for x = k s + r the source coordinate is
-     * k + (r + 0.5) / s - 0.5, strictly within 0.5 of k, so no tie arises.
+     * and also what the half-pixel modes compute with the round_prefer_* rules: for x = k s + r the source
+     * coordinate is k + (r + 0.5) / s - 0.5, strictly within 0.5 of k, so rounding to the nearest gives k and no tie
+     * arises. With "floor" or "ceil" the half-pixel coordinate lands on k - 1 or k + 1 for some r, so those pairs are
+     * refused (ONNX's test_resize_upsample_sizes_nearest_ceil_half_pixel is one). "linear"/"cubic" modes are refused.
      */
     private Upsample resize(OnnxNode node) {
         String mode = stringAttr(node, "mode", "nearest");
         if (!mode.equals("nearest")) {
-            throw new Unsupported("mode " + mode + " is not supported; only nearest");
+            throw new Unsupported("mode " + mode + " is not supported; only nearest (export bilinear upsampling as "
+                    + "nearest, or as a ConvTranspose)");
+        }
+        if (node.attribute("axes") != null || node.attribute("keep_aspect_ratio_policy") != null
+                && !stringAttr(node, "keep_aspect_ratio_policy", "stretch").equals("stretch")) {
+            throw new Unsupported("axes and keep_aspect_ratio_policy are not supported");
         }
         if (intAttr(node, "antialias", 0) != 0) {
             throw new Unsupported("antialias is not supported");
@@ -239,7 +368,8 @@ final class OnnxLayerDecoder {
         String coords = stringAttr(node, "coordinate_transformation_mode", opset >= 11 ? "half_pixel" : "asymmetric");
         String rounding = stringAttr(node, "nearest_mode", "round_prefer_floor");
         boolean floorOfScaled = coords.equals("asymmetric") && (rounding.equals("floor") || opset < 11);
-        boolean halfPixel = coords.equals("half_pixel") || coords.equals("pytorch_half_pixel");
+        boolean halfPixel = (coords.equals("half_pixel") || coords.equals("pytorch_half_pixel"))
+                && (rounding.equals("round_prefer_floor") || rounding.equals("round_prefer_ceil"));
         if (!floorOfScaled && !halfPixel) {
             throw new Unsupported("coordinate_transformation_mode " + coords + " with nearest_mode " + rounding
                     + " is not floor(x / scale); use asymmetric + floor");
@@ -275,6 +405,28 @@ final class OnnxLayerDecoder {
             throw new Unsupported("only equal integer scales are supported, got " + sh + " x " + sw);
         }
         return new Upsample((int) sh);
+    }
+
+    /**
+     * Upsample (opsets 7-9, deprecated by Resize; older PyTorch and tf2onnx exports): nearest reads floor(x / s), the
+     * IR's {@link Upsample} for an integer s. Scales are an attribute in opset 7-8 and an input in opset 9.
+     */
+    private Upsample legacyUpsample(OnnxNode node) {
+        String mode = stringAttr(node, "mode", "nearest");
+        if (!mode.equals("nearest")) {
+            throw new Unsupported("mode " + mode + " is not supported; only nearest");
+        }
+        float[] s = node.attribute("scales") != null ? node.attribute("scales").floats()
+                : node.input(1).isEmpty() ? null : constant(node, 1).floats();
+        if (s == null || s.length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] < 1
+                || s[2] != Math.rint(s[2])) {
+            throw new Unsupported("scales must be float32 [1, 1, s, s] with an integer s >= 1, got "
+                    + (s == null ? "none" : Arrays.toString(s)));
+        }
+        if (!dataShape(node, 0).isImage()) {
+            throw new Unsupported("Upsample expects an image [N, C, H, W], got " + dataShape(node, 0));
+        }
+        return new Upsample((int) s[2]);
     }
 
     private Decoded gather(OnnxNode node) {
@@ -337,18 +489,43 @@ final class OnnxLayerDecoder {
         if (t == null) {
             throw new Unsupported("input " + index + " ('" + name + "') must be an initializer or a Constant");
         }
-        return t;
+        return upcast(t);
     }
 
     private Weights vector(OnnxNode node, int index) {
         return weights(requireRank(constant(node, index), 1));
     }
 
+    private static Weights scaled(Weights w, float factor) {
+        float[] v = w.data().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return new Weights(w.shape(), v);
+    }
+
     private Weights optionalVector(OnnxNode node, int index) {
         return node.input(index).isEmpty() ? null : vector(node, index);
     }
 
+    /**
+     * A float16 (or bfloat16) model's constant as float32: the upcast is exact, and the engine computes in float32.
+     * (A 16-bit tensor behind a Cast is a stored weight instead, which keeps its storage: {@link QdqWeights}.)
+     */
+    private OnnxTensor upcast(OnnxTensor t) {
+        if ((t.dataType() != OnnxTensor.FLOAT16 && t.dataType() != OnnxTensor.BFLOAT16) || t.ints() == null) {
+            return t;
+        }
+        float[] v = new float[t.ints().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = t.dataType() == OnnxTensor.FLOAT16 ? WeightStorage.Fp16.fromHalf(t.ints()[i])
+                    : Float.intBitsToFloat(t.ints()[i] << 16);
+        }
+        return new OnnxTensor(t.name(), OnnxTensor.FLOAT, t.dims(), v, null);
+    }
+
     private Weights weights(OnnxTensor t) {
+        t = upcast(t);
         if (t.dataType() != OnnxTensor.FLOAT) {
             throw new Unsupported("tensor '" + t.name() + "' is " + OnnxTensor.typeName(t.dataType())
                     + "; expected float32" + (t.ints() != null ? " (an integer or 16-bit tensor is read through a "

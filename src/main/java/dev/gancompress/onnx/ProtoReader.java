@@ -29,6 +29,31 @@ final class ProtoReader {
     }
 
     static OnnxModelProto decode(byte[] bytes) throws IOException {
+        return decode(bytes, null);
+    }
+
+    /**
+     * @param external where tensors kept in external files are read from; null when the model has no file (bytes
+     *                 only), so such a tensor is an error
+     */
+    static OnnxModelProto decode(byte[] bytes, ExternalData external) throws IOException {
+        ProtoReader.external.set(external);
+        try {
+            return decodeModel(bytes);
+        } finally {
+            ProtoReader.external.remove();
+        }
+    }
+
+    /** A lone TensorProto, as ONNX's test data stores each input and output ({@code input_0.pb}). */
+    static OnnxTensor decodeTensor(byte[] bytes) throws IOException {
+        return tensor(CodedInputStream.newInstance(bytes));
+    }
+
+    /** The resolver of the decode in progress (the parsers are static method references). */
+    private static final ThreadLocal<ExternalData> external = new ThreadLocal<>();
+
+    private static OnnxModelProto decodeModel(byte[] bytes) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(bytes);
         long irVersion = 0;
         String producerName = "";
@@ -138,6 +163,8 @@ final class ProtoReader {
         LongList int32Data = new LongList();
         String name = "";
         byte[] raw = null;
+        boolean externalData = false;
+        Map<String, String> externalInfo = new LinkedHashMap<>();
         int tag;
         while ((tag = in.readTag()) != 0) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -151,14 +178,17 @@ final class ProtoReader {
                     expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.raw_data");
                     raw = in.readByteArray();
                 }
-                case OnnxFieldNumbers.Tensor.DATA_LOCATION -> {
-                    if (readVarint(in, tag, "TensorProto.data_location") != 0) {
-                        throw new InvalidProtocolBufferException("tensor '" + name
-                                + "' keeps its data in an external file, which gancompress does not read");
-                    }
+                case OnnxFieldNumbers.Tensor.DATA_LOCATION ->
+                        externalData = readVarint(in, tag, "TensorProto.data_location") == 1;
+                case OnnxFieldNumbers.Tensor.EXTERNAL_DATA -> {
+                    String[] kv = nested(in, tag, "TensorProto.external_data", ProtoReader::entry);
+                    externalInfo.put(kv[0], kv[1]);
                 }
                 default -> skip(in, tag);
             }
+        }
+        if (externalData) {
+            raw = externalBytes(name, externalInfo);
         }
         return buildTensor(name, dataType, dims.toArray(), floatData, int64Data, int32Data, raw);
     }
@@ -203,6 +233,28 @@ final class ProtoReader {
         }
         // Another element type: kept as a shape only, so the importer can name it in its error.
         return new OnnxTensor(name, dataType, dims, null, null);
+    }
+
+    private static byte[] externalBytes(String name, Map<String, String> info) throws IOException {
+        ExternalData resolver = external.get();
+        String location = info.get("location");
+        if (location == null || location.isEmpty()) {
+            throw new InvalidProtocolBufferException("tensor '" + name + "' is marked EXTERNAL but names no location");
+        }
+        if (resolver == null) {
+            throw new OnnxLayerDecoder.Unsupported("tensor '" + name + "' keeps its data in external file '"
+                    + location + "'; read the model from its file, so that the path can be resolved next to it");
+        }
+        long offset;
+        long length;
+        try {
+            offset = Long.parseLong(info.getOrDefault("offset", "0"));
+            length = info.containsKey("length") ? Long.parseLong(info.get("length")) : -1;
+        } catch (NumberFormatException e) {
+            throw new InvalidProtocolBufferException("tensor '" + name + "': external data offset/length "
+                    + info + " are not integers");
+        }
+        return resolver.read(name, location, offset, length);
     }
 
     /** The inverse of {@link ProtoWriter#packInts}: 4-bit pairs low nibble first, bytes, little-endian 16-bit. */

@@ -24,6 +24,30 @@ final class ProtoWriter {
     }
 
     static byte[] encode(OnnxModelProto model) {
+        return encode(model, null);
+    }
+
+    /**
+     * Where initializers go when they are written as external data (ONNX docs/ExternalData.md), as PyTorch does
+     * for large models: every initializer of at least {@code minBytes} is appended to {@code data}, which the
+     * caller saves as {@code location} next to the .onnx file.
+     */
+    record ExternalSink(String location, java.io.ByteArrayOutputStream data, int minBytes) {
+    }
+
+    /** @param external null to keep every tensor inside the file */
+    static byte[] encode(OnnxModelProto model, ExternalSink external) {
+        ProtoWriter.external.set(external);
+        try {
+            return encodeModel(model);
+        } finally {
+            ProtoWriter.external.remove();
+        }
+    }
+
+    private static final ThreadLocal<ExternalSink> external = new ThreadLocal<>();
+
+    private static byte[] encodeModel(OnnxModelProto model) {
         return message(out -> {
             out.writeInt64(OnnxFieldNumbers.Model.IR_VERSION, model.irVersion());
             out.writeString(OnnxFieldNumbers.Model.PRODUCER_NAME, model.producerName());
@@ -51,7 +75,7 @@ final class ProtoWriter {
             }
             out.writeString(OnnxFieldNumbers.Graph.NAME, graph.name());
             for (OnnxTensor t : graph.initializers()) {
-                out.writeByteArray(OnnxFieldNumbers.Graph.INITIALIZER, tensor(t));
+                out.writeByteArray(OnnxFieldNumbers.Graph.INITIALIZER, initializer(t));
             }
             for (OnnxValueInfo v : graph.inputs()) {
                 out.writeByteArray(OnnxFieldNumbers.Graph.INPUT, valueInfo(v));
@@ -103,6 +127,32 @@ final class ProtoWriter {
                         + a.type());
             }
             out.writeEnum(OnnxFieldNumbers.Attribute.TYPE, a.type());
+        });
+    }
+
+    private static byte[] initializer(OnnxTensor t) {
+        ExternalSink sink = external.get();
+        byte[] raw = rawData(t);
+        if (sink == null || raw.length < sink.minBytes()) {
+            return tensor(t);
+        }
+        long offset = sink.data().size();
+        sink.data().writeBytes(raw);
+        return message(out -> {
+            for (long d : t.dims()) {
+                out.writeInt64(OnnxFieldNumbers.Tensor.DIMS, d);
+            }
+            out.writeInt32(OnnxFieldNumbers.Tensor.DATA_TYPE, t.dataType());
+            out.writeString(OnnxFieldNumbers.Tensor.NAME, t.name());
+            String[][] entries = {{"location", sink.location()}, {"offset", Long.toString(offset)},
+                    {"length", Integer.toString(raw.length)}};
+            for (String[] kv : entries) {
+                out.writeByteArray(OnnxFieldNumbers.Tensor.EXTERNAL_DATA, message(o -> {
+                    o.writeString(OnnxFieldNumbers.Entry.KEY, kv[0]);
+                    o.writeString(OnnxFieldNumbers.Entry.VALUE, kv[1]);
+                }));
+            }
+            out.writeEnum(OnnxFieldNumbers.Tensor.DATA_LOCATION, 1);
         });
     }
 

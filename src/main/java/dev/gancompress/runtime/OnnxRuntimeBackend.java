@@ -168,15 +168,25 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
             }
             return OnnxTensor.createTensor(env, LongBuffer.wrap(labels), shape);
         }
+        if (info.type == OnnxJavaType.FLOAT16) {
+            // A float16 model (an imported teacher exported with .half()): inputs are rounded to float16.
+            float[] data = t.data();
+            short[] half = new short[data.length];
+            for (int i = 0; i < data.length; i++) {
+                half[i] = (short) dev.gancompress.model.WeightStorage.Fp16.toHalf(data[i]);
+            }
+            return OnnxTensor.createTensor(env, java.nio.ShortBuffer.wrap(half), shape, OnnxJavaType.FLOAT16);
+        }
         if (info.type != OnnxJavaType.FLOAT) {
             throw new GanCompressException("ONNX model " + source + ": input '" + name + "' is " + info.type
-                    + "; only float32 and int64 inputs are supported");
+                    + "; only float32, float16 and int64 inputs are supported");
         }
         return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.data()), shape);
     }
 
     private Tensor fromOrt(OnnxValue value) throws OrtException {
-        if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
+        if (!(value instanceof OnnxTensor tensor) || (tensor.getInfo().type != OnnxJavaType.FLOAT
+                && tensor.getInfo().type != OnnxJavaType.FLOAT16)) {
             throw new GanCompressException("ONNX model " + source + ": output '" + outputName
                     + "' is not a float32 tensor");
         }
@@ -185,7 +195,7 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
         for (int i = 0; i < shape.length; i++) {
             dims[i] = Math.toIntExact(shape[i]);
         }
-        FloatBuffer buf = tensor.getFloatBuffer();
+        FloatBuffer buf = tensor.getFloatBuffer(); // float16 is widened (exactly) by ORT
         float[] data = new float[buf.remaining()];
         buf.get(data);
         return new Tensor(dims, data);

@@ -14,6 +14,7 @@ import dev.gancompress.model.Layer;
 import dev.gancompress.model.Linear;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
@@ -211,6 +212,15 @@ class GradientCheckTest {
         assertThat(check(single("lrelu", s, Activation.leakyRelu(0.2f)), 2, false, 1e-2, 0.1)).isLessThan(TOLERANCE);
         assertThat(check(single("tanh", s, Activation.tanh()), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
         assertThat(check(single("sigmoid", s, Activation.sigmoid()), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void padInEveryMode() {
+        // Reflect and edge send several output gradients to one input pixel; zero drops the border's.
+        for (Pad2d.Mode mode : Pad2d.Mode.values()) {
+            assertThat(check(single("pad-" + mode, Shape.of(2, 4, 5), new Pad2d(mode, 1, 2, 3, 0)), 2, false, 1e-2,
+                    0)).isLessThan(TOLERANCE);
+        }
     }
 
     @Test

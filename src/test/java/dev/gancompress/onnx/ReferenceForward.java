@@ -15,6 +15,7 @@ import dev.gancompress.model.Linear;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Reshape;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
 import dev.gancompress.nn.Tensor;
 import java.util.HashMap;
@@ -87,6 +88,8 @@ final class ReferenceForward {
             return new Value(shape, x.data.clone());
         } else if (layer instanceof Upsample u) {
             return upsample(u.scale(), x);
+        } else if (layer instanceof Pad2d p) {
+            return pad(p, x);
         } else if (layer instanceof Embedding e) {
             return embedding(e, x);
         } else if (layer instanceof Add) {
@@ -99,6 +102,42 @@ final class ReferenceForward {
             return concat(args);
         }
         throw new IllegalArgumentException("no reference for " + layer);
+    }
+
+    /** Written from ONNX Pad's definition: reflect mirrors about the edge pixel, edge repeats it. */
+    private static Value pad(Pad2d p, Value x) {
+        int n = x.shape[0];
+        int c = x.shape[1];
+        int h = x.shape[2];
+        int w = x.shape[3];
+        int oh = h + p.top() + p.bottom();
+        int ow = w + p.left() + p.right();
+        double[] y = new double[n * c * oh * ow];
+        for (int plane = 0; plane < n * c; plane++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int si = reflectOrClamp(p.mode(), i - p.top(), h);
+                    int sj = reflectOrClamp(p.mode(), j - p.left(), w);
+                    y[(plane * oh + i) * ow + j] = si < 0 || sj < 0 ? 0 : x.data[(plane * h + si) * w + sj];
+                }
+            }
+        }
+        return new Value(new int[] {n, c, oh, ow}, y);
+    }
+
+    private static int reflectOrClamp(Pad2d.Mode mode, int i, int size) {
+        if (i >= 0 && i < size) {
+            return i;
+        }
+        if (mode == Pad2d.Mode.ZERO) {
+            return -1;
+        }
+        if (mode == Pad2d.Mode.EDGE) {
+            return Math.max(0, Math.min(size - 1, i));
+        }
+        int period = 2 * (size - 1);
+        int m = Math.floorMod(i, period);
+        return m < size ? m : period - m;
     }
 
     private static Value linear(Linear l, Value x) {

@@ -15,6 +15,7 @@ import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
+import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
 
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ public final class ChannelDependencyGraph {
             } else if (layer instanceof BatchNorm2d || layer instanceof InstanceNorm2d) {
                 use(in, name, true);
                 return in;
-            } else if (layer instanceof Activation || layer instanceof Upsample) {
+            } else if (layer instanceof Activation || layer instanceof Upsample || layer instanceof Pad2d) {
                 return in;
             } else if (layer instanceof Add) {
                 return add(in, layouts.get(node.inputs().get(1)), model.shape(name));
