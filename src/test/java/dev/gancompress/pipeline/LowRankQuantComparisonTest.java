@@ -123,9 +123,13 @@ class LowRankQuantComparisonTest {
                 .isLessThanOrEqualTo(0.5).isGreaterThan(0.2);
         assertThat((double) byName.get("tucker2-0.75").result().quality().cost().macs() / teacherMacs)
                 .isLessThanOrEqualTo(0.75).isGreaterThan(0.5);
-        for (String q : List.of("ptq-int8", "qat-int8", "ptq-int4", "qat-int4", "qat-ternary", "mixed-0.20")) {
-            assertThat(byName.get(q).result().quality().cost().macs()).as(q).isEqualTo(teacherMacs);
-            assertThat(byName.get(q).bytesOnDisk()).as(q).isLessThan(ref.bytesOnDisk() / 2);
+        for (String q : List.of("ptq-int8", "int8-ort", "qat-int8", "ptq-int4", "qat-int4", "qat-ternary",
+                "mixed-0.20")) {
+            double macs = (double) byName.get(q).result().quality().cost().macs() / teacherMacs;
+            // only the BatchNorms folded by QAT and by the int8-in-ORT recipe leave
+            assertThat(macs).as(q).isBetween(q.startsWith("qat") || q.equals("int8-ort") ? 0.95 : 1.0, 1.0);
+            // the int8-in-ORT file writes each strided ConvTranspose in its sub-pixel form, a larger kernel
+            assertThat(byName.get(q).bytesOnDisk()).as(q).isLessThan(ref.bytesOnDisk() / (q.equals("int8-ort") ? 1 : 2));
         }
         assertThat(byName.get("ptq-int4").bytesOnDisk()).isLessThan(byName.get("ptq-int8").bytesOnDisk());
         assertThat(byName.get("control").result().quality().fidelity().psnr()).isFinite();
