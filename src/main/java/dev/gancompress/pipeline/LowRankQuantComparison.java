@@ -9,7 +9,6 @@ import dev.gancompress.compress.lowrank.LowRankConfig;
 import dev.gancompress.compress.lowrank.LowRankFactorization;
 import dev.gancompress.compress.quantize.ActivationCalibration;
 import dev.gancompress.compress.quantize.ActivationQuantizationConfig;
-import dev.gancompress.compress.quantize.BatchNormFolding;
 import dev.gancompress.compress.quantize.MixedPrecision;
 import dev.gancompress.compress.quantize.PostTrainingQuantization;
 import dev.gancompress.compress.quantize.QuantizationAwareTraining;
@@ -34,7 +33,7 @@ import java.util.Map;
  * The low-rank and lower-precision families side by side, each against the fp32 teacher: Tucker-2 at two MACs
  * budgets (fine-tuned), int8 and int4 weights after training (PTQ) and with quantisation-aware training (QAT),
  * ternary QAT, mixed precision under a weight-byte budget, and the int8 model ONNX Runtime runs on integer kernels
- * (BatchNorm folded, int8 weights, calibrated uint8 activations), plus the uncompressed teacher fine-tuned for the
+ * (int8 weights, calibrated uint8 activations), plus the uncompressed teacher fine-tuned for the
  * same steps as the control for what fine-tuning alone does. What each costs deployed is measured on the files
  * written: bytes on disk and ONNX Runtime images/s, every model timed in the same process run.
  */
@@ -105,11 +104,13 @@ public final class LowRankQuantComparison {
         }
         list.add(new ComparisonEntry(Recipe.of("ptq-int8", 0, PostTrainingQuantization.NAME,
                 QuantizationConfig.integers(8)), "int8 weights, PTQ", "int8 weights"));
+        // Not preceded by fold-batchnorm: on the bundled teacher the folded int8 file fails the ORT check every
+        // written model passes (max difference 0.082, three output steps, against 0.022 unfolded), and folding's
+        // speed gain was inside the machine's noise (README, "Int8 in ONNX Runtime").
         list.add(new ComparisonEntry(new Recipe(INT8_IN_ORT, List.of(
-                step(BatchNormFolding.NAME, new BatchNormFolding.Config()),
                 step(PostTrainingQuantization.NAME, QuantizationConfig.integers(8)),
                 step(ActivationCalibration.NAME, ActivationQuantizationConfig.percentile(s.calibrationSamples()))), 0),
-                "BN folded, int8 weights + activations, PTQ", "int8 in ORT"));
+                "int8 weights + activations, PTQ", "int8 in ORT"));
         list.add(new ComparisonEntry(Recipe.of("qat-int8", steps, QuantizationAwareTraining.NAME,
                 QuantizationAwareTraining.Config.of(8)), "int8 weights, QAT", "int8 weights"));
         list.add(new ComparisonEntry(Recipe.of("ptq-int4", 0, PostTrainingQuantization.NAME,
