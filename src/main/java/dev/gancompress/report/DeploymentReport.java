@@ -95,8 +95,8 @@ public final class DeploymentReport {
                 Function.identity()));
         List<ResultRow> results = rows.stream().map(DeploymentRow::result).toList();
         ParetoPlot.write(dir.resolve(stem + "-fid-bytes.png"), "FID vs bytes on disk (lower left is better)",
-                "ONNX file size (KB, log scale)", "FID (evaluator units)", results,
-                r -> byName.get(r.name()).bytesOnDisk() / 1e3, r -> r.quality().fid(), true);
+                "ONNX file size (MB)", "FID (evaluator units)", results,
+                r -> byName.get(r.name()).bytesOnDisk() / 1e6, r -> r.quality().fid(), false);
         ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image (lower left is better)",
                 "MACs per image (millions)", "FID (evaluator units)", results, r -> r.quality().cost().macs() / 1e6,
                 r -> r.quality().fid(), false);

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * ONNX Runtime images/s of several generators with the same inputs, in one process: every model has its own session
- * and they are timed in alternating short rounds (model 1, 2, ..., n, then again), each reporting its median round,
- * so that load from other processes on a shared machine hits all of them alike and the ratios stay comparable even
- * when the absolute numbers do not. The same protocol as {@link Int8Throughput}, for any number of models.
+ * and they are timed in alternating short rounds (model 1, 2, ..., n, then 2, ..., n, 1, and so on), each reporting
+ * its median round, so that load from other processes on a shared machine hits all of them alike and the ratios stay
+ * comparable even when the absolute numbers do not. The same protocol as {@link Int8Throughput}, for any number of models.
  */
 public final class OnnxThroughput {
     /** Images per second per model name, in the order given, with the conditions they were measured under. */
@@ -61,7 +61,9 @@ public final class OnnxThroughput {
                 }
             }
             for (int r = 0; r < rounds; r++) {
-                for (int m = 0; m < sessions.size(); m++) {
+                // each round starts one model later, so no model is always the one timed after a pause
+                for (int i = 0; i < sessions.size(); i++) {
+                    int m = (r + i) % sessions.size();
                     seconds[m][r] = timed(sessions.get(m), feeds);
                 }
             }
