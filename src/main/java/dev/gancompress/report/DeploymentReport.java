@@ -100,7 +100,8 @@ public final class DeploymentReport {
         ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image (lower left is better)",
                 "MACs per image (millions)", "FID (evaluator units)", results, r -> r.quality().cost().macs() / 1e6,
                 r -> r.quality().fid(), false);
-        ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+        ModelGrid.write(dir.resolve(stem + "-samples.png"), models, rows.stream().map(DeploymentRow::name).toList(),
+                seed, 10);
     }
 
     private static Interval fidInterval(QualityReport q) {
