@@ -8,9 +8,11 @@ import dev.gancompress.metrics.DomainEvaluator;
 import dev.gancompress.metrics.QualityEvaluation;
 import dev.gancompress.model.Model;
 import dev.gancompress.pipeline.ComparisonEntry;
+import dev.gancompress.pipeline.LowRankQuantComparison;
 import dev.gancompress.pipeline.RecipeComparison;
 import dev.gancompress.pipeline.RecipeRunner;
 import dev.gancompress.report.ComparisonReport;
+import dev.gancompress.report.DeploymentReport;
 import dev.gancompress.report.ResultRow;
 import dev.gancompress.train.ProgressBarHook;
 
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,6 +104,30 @@ final class ComparisonRun {
         ComparisonReport.writeAll(dir, stem, title, preamble, rows, models, seed);
         System.out.println(ComparisonReport.markdown(rows));
         System.out.printf(Locale.ROOT, "wrote %s%n", dir.resolve(stem + ".md"));
+    }
+
+    /**
+     * Bytes on disk and ONNX Runtime images/s of the teacher file and every written student (all timed in one run,
+     * {@link LowRankQuantComparison#deployment}), then {@code <dir>/<stem>.md/.json}, the FID-vs-bytes and
+     * FID-vs-MACs plots and the sample grid; prints the table.
+     */
+    LowRankQuantComparison.Deployment reportDeployment(Path dir, String stem, String title,
+            Function<LowRankQuantComparison.Deployment, String> preamble, List<ResultRow> rows, int batch, int rounds) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<Model> models = new ArrayList<>();
+        files.put(rows.get(0).name(), teacherFile);
+        models.add(teacher);
+        for (ResultRow r : rows.subList(1, rows.size())) {
+            Path file = dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT);
+            files.put(r.name(), file);
+            models.add(ModelFiles.read(file));
+        }
+        LowRankQuantComparison.Deployment deployed = LowRankQuantComparison.deployment(rows, files, teacher, dir,
+                batch, rounds, seed);
+        DeploymentReport.writeAll(dir, stem, title, preamble.apply(deployed), deployed.rows(), models, seed);
+        System.out.println(DeploymentReport.markdown(deployed.rows()));
+        System.out.printf(Locale.ROOT, "wrote %s%n", dir.resolve(stem + ".md"));
+        return deployed;
     }
 
     Path work() {

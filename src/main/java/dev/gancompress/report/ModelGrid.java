@@ -3,6 +3,11 @@ package dev.gancompress.report;
 import dev.gancompress.model.Model;
 import dev.gancompress.runtime.GeneratorSampler;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +20,33 @@ public final class ModelGrid {
     }
 
     public static void write(Path file, List<Model> models, long seed, int perRow) {
+        ImageGrid.write(render(models, seed, perRow), file);
+    }
+
+    /** The same with each row named on its left (the model's name in the report's table). */
+    public static void write(Path file, List<Model> models, List<String> labels, long seed, int perRow) {
+        if (labels.size() != models.size()) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + models.size() + " models");
+        }
+        BufferedImage grid = render(models, seed, perRow);
+        int margin = 130;
+        BufferedImage out = new BufferedImage(grid.getWidth() + margin, grid.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, margin, grid.getHeight());
+        g.drawImage(grid, margin, 0, null);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int rowHeight = (grid.getHeight() - 2) / models.size();
+        for (int m = 0; m < labels.size(); m++) {
+            g.drawString(labels.get(m), 4, 2 + m * rowHeight + rowHeight / 2 + 5);
+        }
+        g.dispose();
+        ImageGrid.write(out, file);
+    }
+
+    private static BufferedImage render(List<Model> models, long seed, int perRow) {
         int[] shape = models.get(0).outputShape().dims();
         int sample = shape[0] * shape[1] * shape[2];
         float[] all = new float[models.size() * perRow * sample];
@@ -22,6 +54,6 @@ public final class ModelGrid {
             float[] images = new GeneratorSampler(models.get(m)).generate(seed, perRow, perRow);
             System.arraycopy(images, 0, all, m * perRow * sample, perRow * sample);
         }
-        ImageGrid.write(all, models.size() * perRow, shape[0], shape[1], shape[2], perRow, 2, file);
+        return ImageGrid.render(all, models.size() * perRow, shape[0], shape[1], shape[2], perRow, 2);
     }
 }

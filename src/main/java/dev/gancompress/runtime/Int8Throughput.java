@@ -42,7 +42,6 @@ public final class Int8Throughput {
 
     /** Many short rounds: on a shared machine a burst of load then spoils a few rounds, not a model's whole mean. */
     private static final int ROUNDS = 25;
-    private static final int RUNS_PER_ROUND = 2;
     private static final int PSNR_IMAGES = 256;
 
     private Int8Throughput() {
@@ -82,28 +81,14 @@ public final class Int8Throughput {
                 c.run(feeds);
             }
             for (int r = 0; r < ROUNDS; r++) {
-                fp32Seconds[r] = timed(a, feeds);
-                int8Seconds[r] = timed(b, feeds);
-                subPixelSeconds[r] = timed(c, feeds);
+                fp32Seconds[r] = OnnxThroughput.timed(a, feeds);
+                int8Seconds[r] = OnnxThroughput.timed(b, feeds);
+                subPixelSeconds[r] = OnnxThroughput.timed(c, feeds);
             }
         }
-        return new Result(batch, threads, batch / median(fp32Seconds), batch / median(subPixelSeconds),
-                batch / median(int8Seconds),
+        return new Result(batch, threads, batch / OnnxThroughput.median(fp32Seconds), batch / OnnxThroughput.median(subPixelSeconds),
+                batch / OnnxThroughput.median(int8Seconds),
                 psnrSum / psnrBatches, psnrBatches * batch, operators(int8Bytes), CpuFeatures.read());
-    }
-
-    private static double timed(OnnxRuntimeBackend backend, Map<String, Tensor> feeds) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < RUNS_PER_ROUND; i++) {
-            backend.run(feeds);
-        }
-        return (System.nanoTime() - t0) / 1e9 / RUNS_PER_ROUND;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     /** Standard normal latent codes (labels cycling when the generator is conditional). */

@@ -103,6 +103,21 @@ class BadInputTest {
     }
 
     @Test
+    void compareLowRankQuantChecksItsOptionsBeforeReadingAnything() {
+        Path work = dir.resolve("cmp");
+        assertBadInput(run("compare-lowrank-quant", "--lowrank-budgets", "0.5,1.5", "--work", work.toString()),
+                "low-rank MACs budgets", "(0, 1), got 1.5");
+        assertBadInput(run("compare-lowrank-quant", "--mixed-budget", "0", "--work", work.toString()),
+                "mixed-precision budget", "got 0.0");
+        assertBadInput(run("compare-lowrank-quant", "--rounds", "0", "--work", work.toString()), "--rounds");
+        assertBadInput(run("compare-lowrank-quant", "--teacher", dir.resolve("t.gcz").toString(), "--work",
+                work.toString()), "t.gcz", "expected an .onnx file");
+        assertBadInput(run("compare-lowrank-quant", "--teacher", dir.resolve("absent.onnx").toString(), "--work",
+                work.toString()), "absent.onnx");
+        assertThat(work).doesNotExist();
+    }
+
+    @Test
     void unknownArchitecture() {
         Path out = dir.resolve("run");
         assertBadInput(run("train", "--arch", "stylegan9", "--out", out.toString()),
