@@ -6,16 +6,21 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Element-wise nonlinearities; tanh and sigmoid differentiate through their output, ReLUs through the input. */
+/**
+ * Element-wise nonlinearities; tanh and sigmoid differentiate through their output, ReLUs and Clip through the
+ * input.
+ */
 final class ActivationKernel implements Kernel {
     private static final int GRAIN = 4096;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private final Activation.Function function;
     private final float alpha;
+    private final float beta;
 
     ActivationKernel(Activation layer) {
         this.function = layer.function();
         this.alpha = layer.alpha();
+        this.beta = layer.beta();
     }
 
     @Override
@@ -43,6 +48,11 @@ final class ActivationKernel implements Kernel {
                 case SIGMOID -> {
                     for (int i = s; i < e; i++) {
                         out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+                    }
+                }
+                case CLIP -> {
+                    for (int i = s; i < e; i++) {
+                        out[i] = Math.min(Math.max(x[i], alpha), beta);
                     }
                 }
             }
@@ -79,6 +89,14 @@ final class ActivationKernel implements Kernel {
                 case SIGMOID -> {
                     for (int i = s; i < e; i++) {
                         dx[i] += gradOut[i] * out[i] * (1f - out[i]);
+                    }
+                }
+                case CLIP -> {
+                    // PyTorch's hardtanh convention: no gradient at or beyond a bound.
+                    for (int i = s; i < e; i++) {
+                        if (x[i] > alpha && x[i] < beta) {
+                            dx[i] += gradOut[i];
+                        }
                     }
                 }
             }

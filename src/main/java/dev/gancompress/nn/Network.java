@@ -2,6 +2,7 @@ package dev.gancompress.nn;
 
 import dev.gancompress.model.Activation;
 import dev.gancompress.model.ActivationQuantization;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.Add;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
@@ -139,6 +140,8 @@ public final class Network {
             return new UpsampleKernel(u.scale(), in);
         } else if (layer instanceof Pad2d p) {
             return new Pad2dKernel(p, in);
+        } else if (layer instanceof Affine a) {
+            return new AffineKernel(a, in);
         } else if (layer instanceof Embedding e) {
             return new EmbeddingKernel(e, weightValues, gradOf(node, "weight"));
         } else if (layer instanceof Add) {

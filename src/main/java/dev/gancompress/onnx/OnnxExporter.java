@@ -5,6 +5,7 @@ import dev.gancompress.GanCompressException;
 import dev.gancompress.model.Activation;
 import dev.gancompress.model.ActivationQuantization;
 import dev.gancompress.model.Add;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
 import dev.gancompress.model.Conv2d;
@@ -112,6 +113,9 @@ public final class OnnxExporter {
             if (form == ConvTransposeForm.SUB_PIXEL && node.layer() instanceof ConvTranspose2d c
                     && SubPixelConvTranspose.applies(c)) {
                 b.subPixel(node, c);
+            } else if (node.layer() instanceof Affine a) {
+                b.affine(node, a);
+                b.quantizeIfStored(node.name(), node.name());
             } else {
                 b.layer(node.name(), node.layer(), node.inputs(), null);
                 b.quantizeIfStored(node.name(), node.name());
@@ -199,6 +203,48 @@ public final class OnnxExporter {
                 node = new OnnxNode(node.name(), node.opType(), node.domain(), node.inputs(), node.outputs(), attrs);
             }
             nodes.add(node);
+        }
+
+        /**
+         * An {@link Affine} as Mul by "n.scale" (node "n.mul") then Add of "n.shift" (node n), or the one of them that
+         * is not the identity. A per-channel constant of an image is written [C, 1, 1] to broadcast over [N, C, H, W];
+         * a vector's [F] broadcasts over [N, F] as it is.
+         */
+        void affine(Node node, Affine a) {
+            String n = node.name();
+            Shape in = model.shape(node.inputs().get(0));
+            boolean scales = !allEqual(a.scale(), 1f);
+            boolean shifts = !allEqual(a.shift(), 0f) || !scales;
+            String value = read(node.inputs()).get(0);
+            if (scales) {
+                initializers.add(OnnxTensor.ofFloats(n + ".scale", broadcast(a.scale(), in), a.scale().data()));
+                String out = shifts ? n + ".mul" : n;
+                nodes.add(new OnnxNode(out, "Mul", "", List.of(value, n + ".scale"), List.of(out), List.of()));
+                if (shifts) {
+                    storedOutputs.add(out);
+                }
+                value = out;
+            }
+            if (shifts) {
+                initializers.add(OnnxTensor.ofFloats(n + ".shift", broadcast(a.shift(), in), a.shift().data()));
+                nodes.add(new OnnxNode(n, "Add", "", List.of(value, n + ".shift"), List.of(n), List.of()));
+            }
+        }
+
+        private static boolean allEqual(Weights w, float v) {
+            for (float x : w.data()) {
+                if (Float.floatToIntBits(x) != Float.floatToIntBits(v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int[] broadcast(Weights w, Shape in) {
+            if (w.size() == 1) {
+                return new int[0];
+            }
+            return in.isImage() ? new int[] {w.size(), 1, 1} : new int[] {w.size()};
         }
 
         /** A QDQ pair after {@code onnxValue} when the IR value {@code irValue} is quantised. */
@@ -304,6 +350,12 @@ public final class OnnxExporter {
         } else if (layer instanceof Activation a) {
             if (a.function() == Activation.Function.LEAKY_RELU) {
                 attrs.add(OnnxAttribute.ofFloat("alpha", a.alpha()));
+            } else if (a.function() == Activation.Function.CLIP) {
+                // Opset 11+: the bounds are scalar inputs.
+                initializers.add(OnnxTensor.ofFloats(n + ".min", new int[0], new float[] {a.alpha()}));
+                initializers.add(OnnxTensor.ofFloats(n + ".max", new int[0], new float[] {a.beta()}));
+                in.add(n + ".min");
+                in.add(n + ".max");
             }
         } else if (layer instanceof Reshape r) {
             int[] dims = r.target().dims();

@@ -208,7 +208,8 @@ public final class OnnxImporter {
                 }
             });
             try {
-                return new Model(graph.name(), inputs, nodes, output, metadata, grids);
+                return new Model(graph.name(), inputs, AffineChains.merge(nodes, output, grids.keySet()), output,
+                        metadata, grids);
             } catch (IllegalArgumentException e) {
                 throw new GanCompressException("file " + source + ": " + e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package dev.gancompress.onnx;
 
 import dev.gancompress.model.Activation;
 import dev.gancompress.model.Add;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
 import dev.gancompress.model.Conv2d;
@@ -43,7 +44,7 @@ final class OnnxLayerDecoder {
 
     static final List<String> OPS = List.of("Gemm", "Conv", "ConvTranspose", "BatchNormalization",
             "InstanceNormalization", "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Resize",
-            "Gather", "Add", "Concat", "Pad", "Upsample");
+            "Gather", "Add", "Concat", "Pad", "Upsample", "Mul", "Div", "Sub", "Clip");
 
     private final Map<String, OnnxTensor> constants;
     private final Map<String, QdqWeights.Imported> stored;
@@ -86,7 +87,9 @@ final class OnnxLayerDecoder {
             case "Resize" -> new Decoded(resize(node), List.of(x));
             case "Upsample" -> new Decoded(legacyUpsample(node), List.of(x));
             case "Gather" -> gather(node);
-            case "Add" -> new Decoded(new Add(), List.of(x, dataInput(node, 1)));
+            case "Add" -> hasConstantOperand(node) ? arithmetic(node) : new Decoded(new Add(), List.of(x, dataInput(node, 1)));
+            case "Mul", "Div", "Sub" -> arithmetic(node);
+            case "Clip" -> clip(node);
             case "Concat" -> concat(node);
             default -> throw new IllegalStateException("not a supported op: " + node.opType());
         };
@@ -457,6 +460,110 @@ final class OnnxLayerDecoder {
             inputs.add(dataInput(node, i));
         }
         return new Decoded(new Concat(), inputs);
+    }
+
+    private boolean hasConstantOperand(OnnxNode node) {
+        return node.inputs().size() == 2 && (constants.containsKey(node.input(0)) != constants.containsKey(node.input(1)));
+    }
+
+    /**
+     * Add, Sub, Mul or Div of a computed value and a constant (either order; a constant divided by a value is not
+     * affine) as an {@link Affine}; the constant is a scalar or one value per channel ([C, 1, 1] or [1, C, 1, 1] for
+     * an image, [F] or [1, F] for a vector).
+     */
+    private Decoded arithmetic(OnnxNode node) {
+        String op = node.opType();
+        if (node.inputs().size() != 2) {
+            throw new Unsupported(op + " needs 2 inputs, got " + node.inputs().size());
+        }
+        boolean firstConstant = constants.containsKey(node.input(0));
+        boolean secondConstant = constants.containsKey(node.input(1));
+        if (firstConstant == secondConstant) {
+            throw new Unsupported(firstConstant ? "both inputs are constants that could not be folded"
+                    : op + " of two computed values ('" + node.input(0) + "' and '" + node.input(1) + "') is not "
+                    + "supported; gancompress imports " + op + " of a value by a constant only");
+        }
+        int dataIndex = firstConstant ? 1 : 0;
+        String x = node.input(dataIndex);
+        Shape shape = dataShape(node, dataIndex);
+        Weights k = channelConstant(node, 1 - dataIndex, shape);
+        float[] v = k.data();
+        float[] neg = new float[v.length];
+        float[] inv = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            neg[i] = -v[i];
+            inv[i] = 1f / v[i];
+        }
+        Weights one = Weights.filled(1f, 1);
+        Weights zero = Weights.zeros(1);
+        int[] dims = {v.length};
+        Affine affine = switch (op) {
+            case "Add" -> new Affine(one, k);
+            case "Mul" -> new Affine(k, zero);
+            case "Sub" -> firstConstant ? new Affine(Weights.filled(-1f, 1), k) : new Affine(one, new Weights(dims, neg));
+            case "Div" -> {
+                if (firstConstant) {
+                    throw new Unsupported("Div of a constant by a computed value ('" + x + "') is not affine; "
+                            + "gancompress imports Div of a value by a constant only");
+                }
+                yield new Affine(new Weights(dims, inv), zero);
+            }
+            default -> throw new IllegalStateException(op);
+        };
+        return new Decoded(affine, List.of(x));
+    }
+
+    /** A float constant as one value or one per channel of {@code data} (batch-first broadcasting). */
+    private Weights channelConstant(OnnxNode node, int index, Shape data) {
+        OnnxTensor t = constant(node, index);
+        Weights w = weights(t);
+        long[] dims = t.dims();
+        int channels = data.rank() == 0 ? 1 : data.dim(0);
+        // Right-aligned against [N, shape...]: every axis but the channel axis (1) must broadcast (size 1).
+        int full = data.rank() + 1;
+        boolean ok = dims.length <= full;
+        for (int i = 0; ok && i < dims.length; i++) {
+            int axis = full - dims.length + i;
+            ok = dims[i] == 1 || (axis == 1 && dims[i] == channels);
+        }
+        if (!ok) {
+            throw new Unsupported("constant '" + t.name() + "' has shape " + Arrays.toString(dims) + "; expected a "
+                    + "scalar or one value per channel of " + data + " (shape [" + channels + (data.rank() == 3
+                    ? ", 1, 1]" : "]") + ")");
+        }
+        return new Weights(new int[] {w.size()}, w.data().clone());
+    }
+
+    /** Clip's bounds: attributes up to opset 10, optional constant inputs from opset 11. */
+    private Decoded clip(OnnxNode node) {
+        float min;
+        float max;
+        if (opset < 11) {
+            min = floatAttr(node, "min", -Float.MAX_VALUE);
+            max = floatAttr(node, "max", Float.MAX_VALUE);
+        } else {
+            min = clipBound(node, 1, Float.NEGATIVE_INFINITY);
+            max = clipBound(node, 2, Float.POSITIVE_INFINITY);
+        }
+        if (!(min <= max)) {
+            throw new Unsupported("min " + min + " > max " + max);
+        }
+        return new Decoded(Activation.clip(min, max), List.of(node.input(0)));
+    }
+
+    private float clipBound(OnnxNode node, int index, float absent) {
+        if (node.inputs().size() <= index || node.input(index).isEmpty()) {
+            return absent;
+        }
+        if (!constants.containsKey(node.input(index))) {
+            throw new Unsupported("input " + index + " ('" + node.input(index) + "') must be a constant: "
+                    + "gancompress imports Clip with constant bounds only");
+        }
+        Weights w = weights(constant(node, index));
+        if (w.size() != 1) {
+            throw new Unsupported("input " + index + " ('" + node.input(index) + "') must be a scalar");
+        }
+        return w.data()[0];
     }
 
     private String dataInput(OnnxNode node, int index) {

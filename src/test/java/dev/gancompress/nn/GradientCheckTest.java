@@ -1,6 +1,7 @@
 package dev.gancompress.nn;
 
 import dev.gancompress.model.Activation;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.Add;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
@@ -19,6 +20,7 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Upsample;
 import dev.gancompress.model.WeightSlot;
+import dev.gancompress.model.Weights;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -212,6 +214,25 @@ class GradientCheckTest {
         assertThat(check(single("lrelu", s, Activation.leakyRelu(0.2f)), 2, false, 1e-2, 0.1)).isLessThan(TOLERANCE);
         assertThat(check(single("tanh", s, Activation.tanh()), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
         assertThat(check(single("sigmoid", s, Activation.sigmoid()), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void clipBelowAndAbove() {
+        Shape s = Shape.of(2, 3, 3);
+        // inputs lie in +-[0.1, 1.1]: bounds at 0 and 2 (ReLU6-like) and at -2 and 0 test each side, kinks avoided
+        assertThat(check(single("clip-low", s, Activation.clip(0f, 2f)), 2, false, 1e-2, 0.1)).isLessThan(TOLERANCE);
+        assertThat(check(single("clip-high", s, Activation.clip(-2f, 0f)), 2, false, 1e-2, 0.1))
+                .isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void affinePerTensorAndPerChannel() {
+        assertThat(check(single("affine1", Shape.of(2, 3, 3), Affine.perTensor(0.7f, 0.2f)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        assertThat(check(single("affineC", Shape.of(3, 2, 2), new Affine(Weights.zeros(3), Weights.zeros(3))), 2,
+                false, 1e-2, 0)).isLessThan(TOLERANCE);
+        assertThat(check(single("affineF", Shape.of(5), new Affine(Weights.zeros(5), Weights.zeros(1))), 3, false,
+                1e-2, 0)).isLessThan(TOLERANCE);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxRoundTripTest {
-    private static final Map<String, String> PROVENANCE =
+    static final Map<String, String> PROVENANCE =
             Map.of("command", "gancompress export --seed 7", "seed", "7", "dataset_sha256", "ab12cd");
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.gancompress.onnx;
 
 import dev.gancompress.model.Activation;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.Add;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
@@ -90,6 +91,16 @@ final class ReferenceForward {
             return upsample(u.scale(), x);
         } else if (layer instanceof Pad2d p) {
             return pad(p, x);
+        } else if (layer instanceof Affine a) {
+            // batch-first: sample n, channel c covers sampleSize / C consecutive values
+            int channels = x.shape.length > 1 ? x.shape[1] : 1;
+            int plane = x.sampleSize() / channels;
+            double[] d = new double[x.data.length];
+            for (int i = 0; i < d.length; i++) {
+                int c = (i / plane) % channels;
+                d[i] = (double) a.scaleAt(c) * x.data[i] + a.shiftAt(c);
+            }
+            return new Value(x.shape, d);
         } else if (layer instanceof Embedding e) {
             return embedding(e, x);
         } else if (layer instanceof Add) {
@@ -281,6 +292,7 @@ final class ReferenceForward {
                 case LEAKY_RELU -> v >= 0 ? v : a.alpha() * v;
                 case TANH -> Math.tanh(v);
                 case SIGMOID -> 1 / (1 + Math.exp(-v));
+                case CLIP -> Math.min(Math.max(v, a.alpha()), a.beta());
             };
         }
         return new Value(x.shape, y);

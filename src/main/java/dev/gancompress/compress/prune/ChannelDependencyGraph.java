@@ -2,6 +2,7 @@ package dev.gancompress.compress.prune;
 
 import dev.gancompress.model.Activation;
 import dev.gancompress.model.Add;
+import dev.gancompress.model.Affine;
 import dev.gancompress.model.BatchNorm2d;
 import dev.gancompress.model.Concat;
 import dev.gancompress.model.Conv2d;
@@ -145,6 +146,12 @@ public final class ChannelDependencyGraph {
                 use(in, name, true);
                 return in;
             } else if (layer instanceof Activation || layer instanceof Upsample || layer instanceof Pad2d) {
+                return in;
+            } else if (layer instanceof Affine a) {
+                // A per-tensor map commutes with dropping channels; a per-channel one would need slicing too.
+                if (!a.isPerTensor()) {
+                    in.forEach(s -> fix(s, "affine '" + name + "' has a per-channel constant"));
+                }
                 return in;
             } else if (layer instanceof Add) {
                 return add(in, layouts.get(node.inputs().get(1)), model.shape(name));
