@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Apply one compression technique to a generator, fine-tune it against the teacher's "
                 + "discriminator for --steps steps (resumable), and write the compressed generator as ONNX with "
-                + "its provenance. Techniques: magnitude-pruning, channel-pruning, network-slimming, ...")
+                + "its provenance. The techniques are listed under --technique; each one's config fields are "
+                + "listed when a config names an unknown field.")
 final class CompressCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerifyOption verifyOption = new VerifyOption();
@@ -48,7 +49,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--teacher-d", description = "The teacher's discriminator ONNX file (needed when --steps > 0).")
     Path teacherDiscriminator;
 
-    @Option(names = "--technique", required = true, description = "Registered technique name.")
+    @Option(names = "--technique", required = true, completionCandidates = TechniqueNames.class,
+            description = "Registered technique: ${COMPLETION-CANDIDATES}.")
     String technique;
 
     static final class ConfigSource {
@@ -213,5 +215,13 @@ final class CompressCommand implements Callable<Integer> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+    }
+}
+
+/** The registered techniques, for the help text: it lists what this build has, not what it had when written. */
+final class TechniqueNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+        return new java.util.TreeSet<>(dev.gancompress.compress.CompressionRegistry.names()).iterator();
     }
 }
