@@ -22,26 +22,8 @@ final class CompareKdPruneCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerifyOption verifyOption = new VerifyOption();
 
-    @Option(names = "--teacher", defaultValue = "models/dcgan-fashion.onnx",
-            description = "Teacher generator ONNX file (default ${DEFAULT-VALUE}).")
-    Path teacher;
-
-    @Option(names = "--teacher-d", defaultValue = "models/dcgan-fashion-d.onnx",
-            description = "The teacher's discriminator ONNX file (default ${DEFAULT-VALUE}).")
-    Path teacherD;
-
-    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx",
-            description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
-    Path evaluator;
-
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Fine-tuning data.") String data;
-
-    @Option(names = "--reference", defaultValue = "fashion-mnist-test", description = "Real images for FID etc.")
-    String reference;
-
-    @Option(names = "--data-dir",
-            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    ComparisonInputs inputs = new ComparisonInputs();
 
     @Option(names = "--steps", defaultValue = "300", description = "Fine-tuning steps per student (default ${DEFAULT-VALUE}).")
     long steps;
@@ -69,7 +51,7 @@ final class CompareKdPruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KdPruneComparison.Settings settings = new KdPruneComparison.Settings(fractions, steps, 10.0, 1.0, 1.0);
-        ComparisonRun run = new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed, verifyOption.verify());
+        ComparisonRun run = inputs.open(work, seed, verifyOption.verify());
         if (trainingSeeds.isEmpty() || trainingSeeds.stream().distinct().count() != trainingSeeds.size()) {
             throw new GanCompressException("--training-seeds must list distinct seeds, got " + trainingSeeds);
         }
@@ -97,7 +79,7 @@ final class CompareKdPruneCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "Teacher %s; %d fine-tuning steps of batch 64 per student "
                         + "(adversarial loss against a copy of the teacher's discriminator; distillation adds output L1 "
                         + "x10 and feature matching x1). The two control rows are the uncompressed teacher fine-tuned "
-                        + "with the same steps and losses. %s%s", teacher, steps,
+                        + "with the same steps and losses. %s%s", inputs.teacher, steps,
                 ComparisonRun.evaluationSentence(rows, samples), Double.isNaN(minutes) ? ""
                         : String.format(Locale.ROOT, " Wall time of this run: %.1f min (students and evaluations "
                         + "found in %s were reused).", minutes, work));

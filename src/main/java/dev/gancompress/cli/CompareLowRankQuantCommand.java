@@ -25,27 +25,8 @@ final class CompareLowRankQuantCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerifyOption verifyOption = new VerifyOption();
 
-    @Option(names = "--teacher", defaultValue = "models/dcgan-fashion.onnx",
-            description = "Teacher generator ONNX file (default ${DEFAULT-VALUE}); its size and ORT speed are the "
-                    + "reference.")
-    Path teacher;
-
-    @Option(names = "--teacher-d", defaultValue = "models/dcgan-fashion-d.onnx",
-            description = "The teacher's discriminator ONNX file (default ${DEFAULT-VALUE}).")
-    Path teacherD;
-
-    @Option(names = "--evaluator", defaultValue = "models/evaluator-fashion.onnx",
-            description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
-    Path evaluator;
-
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Fine-tuning data.") String data;
-
-    @Option(names = "--reference", defaultValue = "fashion-mnist-test", description = "Real images for FID etc.")
-    String reference;
-
-    @Option(names = "--data-dir",
-            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    ComparisonInputs inputs = new ComparisonInputs();
 
     @Option(names = "--steps", defaultValue = "300",
             description = "Fine-tuning steps of the low-rank, QAT and control rows (default ${DEFAULT-VALUE}).")
@@ -92,14 +73,13 @@ final class CompareLowRankQuantCommand implements Callable<Integer> {
         if (batch < 1 || rounds < 1) {
             throw new GanCompressException("--batch and --rounds must be >= 1, got " + batch + " and " + rounds);
         }
-        if (!teacher.getFileName().toString().endsWith(".onnx")) {
-            throw new GanCompressException("--teacher " + teacher + ": expected an .onnx file (its bytes on disk "
+        if (!inputs.teacher.getFileName().toString().endsWith(".onnx")) {
+            throw new GanCompressException("--teacher " + inputs.teacher + ": expected an .onnx file (its bytes on disk "
                     + "and its ONNX Runtime speed are the table's reference)");
         }
         long started = System.nanoTime();
-        ComparisonRun run = new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed,
-                verifyOption.verify());
-        ModelFiles.requireGenerator(run.teacher(), teacher);
+        ComparisonRun run = inputs.open(work, seed, verifyOption.verify());
+        ModelFiles.requireGenerator(run.teacher(), inputs.teacher);
         List<ResultRow> rows = run.run(t -> LowRankQuantComparison.entries(settings), steps, samples);
         run.reportDeployment(work, STEM, "Low-rank factorisation and lower precision against the fp32 teacher",
                 deployed -> preamble(deployed, rows, (System.nanoTime() - started) / 60e9), rows, batch, rounds);
@@ -115,7 +95,7 @@ final class CompareLowRankQuantCommand implements Callable<Integer> {
                         + "as written (QDQ with integer initializers, int4 packed). ORT: ONNX Runtime CPU, batch %d, "
                         + "%d threads, %d alternating rounds of every model in one process, median round; CPU %s. %s Wall time "
                         + "of this run: %.1f min (students and evaluations found in %s were reused).",
-                teacher, steps, ComparisonRun.evaluationSentence(rows, samples), ort.batch(), ort.threads(), ort.rounds(),
+                inputs.teacher, steps, ComparisonRun.evaluationSentence(rows, samples), ort.batch(), ort.threads(), ort.rounds(),
                 ort.cpu(), DeploymentReport.goal(deployed.rows(),
                         LowRankQuantComparison.INT8_IN_ORT, LowRankQuantComparison.GOAL_SPEEDUP), minutes, work);
     }
