@@ -67,6 +67,47 @@ public sealed interface WeightStorage permits WeightStorage.Fp32, WeightStorage.
         return Fp32.INSTANCE;
     }
 
+    /**
+     * This format with its per-channel parameters moved to {@code axis} and mapped by {@code scales} and
+     * {@code zeroPoints} (a tensor rearranged: transposed, or repeated per sub-pixel); formats without per-channel
+     * parameters are returned as they are.
+     */
+    default WeightStorage withChannelAxis(int axis, java.util.function.UnaryOperator<float[]> scales,
+                                          java.util.function.UnaryOperator<int[]> zeroPoints) {
+        return accept(new Visitor<WeightStorage>() {
+            @Override
+            public WeightStorage fp32(Fp32 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage fp16(Fp16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage bf16(Bf16 s) {
+                return s;
+            }
+
+            @Override
+            public WeightStorage integer(IntN s) {
+                return new IntN(s.bits(), s.narrowRange(), axis, scales.apply(s.scales()),
+                        zeroPoints.apply(s.zeroPoints()));
+            }
+
+            @Override
+            public WeightStorage binary(Binary s) {
+                return new Binary(axis, scales.apply(s.scales()));
+            }
+
+            @Override
+            public WeightStorage codebook(Codebook s) {
+                return s; // one table for the whole tensor: no axis to move
+            }
+        });
+    }
+
     /** Whether computing with this format changes values (everything but fp32). */
     default boolean isLossy() {
         return !(this instanceof Fp32);

@@ -684,38 +684,7 @@ final class OnnxLayerDecoder {
     }
 
     private static WeightStorage transposed(WeightStorage storage) {
-        int axis = storage.axis() < 0 ? -1 : 1 - storage.axis();
-        return storage.accept(new WeightStorage.Visitor<>() {
-            @Override
-            public WeightStorage fp32(WeightStorage.Fp32 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage fp16(WeightStorage.Fp16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage bf16(WeightStorage.Bf16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage integer(WeightStorage.IntN s) {
-                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis, s.scales(), s.zeroPoints());
-            }
-
-            @Override
-            public WeightStorage binary(WeightStorage.Binary s) {
-                return new WeightStorage.Binary(axis, s.scales());
-            }
-
-            @Override
-            public WeightStorage codebook(WeightStorage.Codebook s) {
-                return s;
-            }
-        });
+        return storage.withChannelAxis(storage.axis() < 0 ? -1 : 1 - storage.axis(), v -> v, v -> v);
     }
 
     private static float floatAttr(OnnxNode node, String name, float fallback) {

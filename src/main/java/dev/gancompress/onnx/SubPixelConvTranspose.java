@@ -126,49 +126,8 @@ public final class SubPixelConvTranspose {
             return storage;
         }
         boolean repeated = storage.axis() == 0;
-        return withChannels(storage, repeated ? 1 : 0, v -> repeated ? every(v, copies) : v,
+        return storage.withChannelAxis(repeated ? 1 : 0, v -> repeated ? every(v, copies) : v,
                 v -> repeated ? every(v, copies) : v);
-    }
-
-    /**
-     * {@code storage} with its per-channel parameters along {@code axis}, mapped by {@code scales} and
-     * {@code zeroPoints}; formats without per-channel parameters are returned as they are.
-     */
-    private static WeightStorage withChannels(WeightStorage storage, int axis,
-                                              java.util.function.UnaryOperator<float[]> scales,
-                                              java.util.function.UnaryOperator<int[]> zeroPoints) {
-        return storage.accept(new WeightStorage.Visitor<WeightStorage>() {
-            @Override
-            public WeightStorage fp32(WeightStorage.Fp32 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage fp16(WeightStorage.Fp16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage bf16(WeightStorage.Bf16 s) {
-                return s;
-            }
-
-            @Override
-            public WeightStorage integer(WeightStorage.IntN s) {
-                return new WeightStorage.IntN(s.bits(), s.narrowRange(), axis, scales.apply(s.scales()),
-                        zeroPoints.apply(s.zeroPoints()));
-            }
-
-            @Override
-            public WeightStorage codebook(WeightStorage.Codebook s) {
-                return s; // one table for the whole tensor: no axis to move
-            }
-
-            @Override
-            public WeightStorage binary(WeightStorage.Binary s) {
-                return new WeightStorage.Binary(axis, scales.apply(s.scales()));
-            }
-        });
     }
 
     private static float[] every(float[] values, int step) {
@@ -284,7 +243,7 @@ public final class SubPixelConvTranspose {
             return storage;
         }
         boolean repeat = storage.axis() == 1;
-        return withChannels(storage, repeat ? 0 : 1, v -> repeat ? repeat(v, copies) : v,
+        return storage.withChannelAxis(repeat ? 0 : 1, v -> repeat ? repeat(v, copies) : v,
                 v -> repeat ? repeat(v, copies) : v);
     }
 
