@@ -22,18 +22,44 @@ import java.util.SplittableRandom;
  * <p>Inputs by kind: latent codes standard normal, images uniform in [-1, 1] (the generators' tanh range),
  * labels cycling through the classes, so conditional paths and every class embedding are exercised.
  * The tolerance 1e-4 is for fp32 graphs: the engine and ORT sum in different orders, and measured differences
- * on the bundled models are ~1e-6. A model with quantised activations is checked within one step of its output grid
- * ({@link #tolerance}): ONNX Runtime's int8 kernels requantise from exact integer sums where the engine rounds float
- * sums, so a value within float rounding of a grid boundary may land one code apart.
+ * on the bundled models are ~1e-6.
+ *
+ * <p>A model with quantised activations cannot agree to float precision: ONNX Runtime's int8 kernels requantise
+ * from exact integer sums where the engine rounds float sums, so a value within float rounding of a grid boundary
+ * lands one code apart, and the layers after it carry that flip on (measured on the bundled teacher, int8 with
+ * BatchNorm folded, batch 64: 97 of 50,176 outputs one to three output steps off, mean 0.017 steps; unfolded 4 of
+ * 50,176). Such flips are sporadic; a real fault (a wrong scale, zero point, layout or weight) moves most outputs.
+ * So the quantised check ({@link #quantisedDisagreement}) bounds how many outputs may be off by more than one step
+ * of the output grid ({@link #tolerance}), the mean difference, and the largest one; any activation grid of the
+ * bundled int8 teacher scaled by 10% in the engine alone breaks at least one of the bounds (tested).
  */
 public final class OnnxVerification {
     public static final double FP32_TOLERANCE = 1e-4;
     public static final int BATCH = 8;
     public static final long SEED = 20_261_129L;
+    /** Quantised models: at most this share of outputs may differ by more than one output step... */
+    public static final double MAX_SHARE_BEYOND_ONE_STEP = 0.005;
+    /** ...the mean difference must stay below this many steps (a systematic offset of a step fails)... */
+    public static final double MAX_MEAN_STEPS = 0.05;
+    /** ...and no output may be further off than this many steps. */
+    public static final double MAX_STEPS = 8;
 
-    /** What one check measured. */
-    public record Result(double maxAbsDifference, double tolerance, int batch, int outputs, double seconds) {
+    /**
+     * What one check measured.
+     *
+     * @param tolerance       fp32: the largest allowed difference; quantised: one step of the output grid
+     * @param shareBeyondStep the share of outputs further apart than {@code tolerance} (0 for a passing fp32 model)
+     * @param meanDifference  the mean absolute difference
+     */
+    public record Result(double maxAbsDifference, double tolerance, int batch, int outputs, double seconds,
+                         boolean quantised, double shareBeyondStep, double meanDifference) {
         public String summary() {
+            if (quantised) {
+                return String.format(Locale.ROOT, "ONNX Runtime agrees with the engine on int8 activations: %.3f%% of "
+                        + "outputs more than one output step (%.2e) apart, mean %.3f steps, max %.2f steps, on a "
+                        + "seeded batch of %d (%.2f s)", 100 * shareBeyondStep, tolerance, meanDifference / tolerance,
+                        maxAbsDifference / tolerance, batch, seconds);
+            }
             return String.format(Locale.ROOT, "ONNX Runtime agrees with the engine: max |difference| %.2e <= %.1e on "
                     + "a seeded batch of %d (%.2f s)", maxAbsDifference, tolerance, batch, seconds);
         }
@@ -65,14 +91,38 @@ public final class OnnxVerification {
         }
         double worst = 0;
         int worstIndex = -1;
+        double sum = 0;
+        int beyond = 0;
+        double tolerance = tolerance(model);
         for (int i = 0; i < a.length; i++) {
             double diff = Math.abs((double) a[i] - b[i]);
-            if (!(diff <= worst)) {
-                worst = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
+            if (Double.isNaN(diff)) {
+                diff = Double.POSITIVE_INFINITY;
+            }
+            sum += diff;
+            if (diff > tolerance) {
+                beyond++;
+            }
+            if (diff > worst || worstIndex < 0) {
+                worst = diff;
                 worstIndex = i;
             }
         }
-        double tolerance = tolerance(model);
+        boolean quantised = !model.quantizedActivations().isEmpty();
+        double share = a.length == 0 ? 0 : (double) beyond / a.length;
+        double mean = a.length == 0 ? 0 : sum / a.length;
+        if (quantised) {
+            String why = quantisedDisagreement(share, mean, worst, tolerance);
+            if (why != null) {
+                throw new GanCompressException(String.format(Locale.ROOT, "not writing %s: ONNX Runtime and the "
+                        + "engine disagree on a seeded batch beyond int8 rounding: %s (largest at output value %d: "
+                        + "engine %s, ORT %s; one output step %.2g); the exported file would not compute what was "
+                        + "measured (use --no-verify to write it anyway)", file, why, worstIndex, a[worstIndex],
+                        b[worstIndex], tolerance));
+            }
+            return new Result(worst, tolerance, BATCH, a.length, (System.nanoTime() - started) / 1e9, true, share,
+                    mean);
+        }
         if (worst > tolerance) {
             throw new GanCompressException(String.format(Locale.ROOT, "not writing %s: ONNX Runtime and the engine "
                             + "disagree on a seeded batch: max |difference| %.3g at output value %d (engine %s, ORT %s), "
@@ -80,7 +130,29 @@ public final class OnnxVerification {
                             + "to write it anyway)", file, worst, worstIndex, a[worstIndex], b[worstIndex],
                     tolerance));
         }
-        return new Result(worst, tolerance, BATCH, a.length, (System.nanoTime() - started) / 1e9);
+        return new Result(worst, tolerance, BATCH, a.length, (System.nanoTime() - started) / 1e9, false, 0, mean);
+    }
+
+    /**
+     * Why a quantised model's outputs disagree beyond sporadic rounding flips, or null when they agree: more than
+     * {@link #MAX_SHARE_BEYOND_ONE_STEP} of the outputs over one step apart, a mean difference over
+     * {@link #MAX_MEAN_STEPS} steps, or any output over {@link #MAX_STEPS} steps apart.
+     */
+    static String quantisedDisagreement(double shareBeyondStep, double meanDifference, double maxDifference,
+                                        double step) {
+        if (!(maxDifference <= MAX_STEPS * step)) {
+            return String.format(Locale.ROOT, "max |difference| %.3g is over %.0f output steps", maxDifference,
+                    MAX_STEPS);
+        }
+        if (shareBeyondStep > MAX_SHARE_BEYOND_ONE_STEP) {
+            return String.format(Locale.ROOT, "%.2f%% of the outputs are more than one output step apart (at most "
+                    + "%.1f%% allowed)", 100 * shareBeyondStep, 100 * MAX_SHARE_BEYOND_ONE_STEP);
+        }
+        if (!(meanDifference <= MAX_MEAN_STEPS * step)) {
+            return String.format(Locale.ROOT, "the mean |difference| is %.3f output steps (at most %.2f allowed)",
+                    meanDifference / step, MAX_MEAN_STEPS);
+        }
+        return null;
     }
 
     /**
