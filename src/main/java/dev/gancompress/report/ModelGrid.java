@@ -25,6 +25,11 @@ public final class ModelGrid {
 
     /** The same with each row named on its left (the model's name in the report's table). */
     public static void write(Path file, List<Model> models, List<String> labels, long seed, int perRow) {
+        ImageGrid.write(render(models, labels, seed, perRow), file);
+    }
+
+    /** The labelled grid as an image, for embedding in a report. */
+    public static BufferedImage render(List<Model> models, List<String> labels, long seed, int perRow) {
         if (labels.size() != models.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + models.size() + " models");
         }
@@ -43,7 +48,7 @@ public final class ModelGrid {
             g.drawString(labels.get(m), 4, 2 + m * rowHeight + rowHeight / 2 + 5);
         }
         g.dispose();
-        ImageGrid.write(out, file);
+        return out;
     }
 
     private static BufferedImage render(List<Model> models, long seed, int perRow) {
