@@ -72,6 +72,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         Sweep.Settings settings = new Sweep.Settings(parallel, batch, rounds);
         SweepSpace parsed = SweepSpace.read(space);
+        Sweep.validate(parsed);
         if (!inputs.teacher.getFileName().toString().endsWith(".onnx")) {
             throw new GanCompressException("--teacher " + inputs.teacher + ": expected an .onnx file (its bytes on disk "
                     + "and its ONNX Runtime speed are the report's reference)");

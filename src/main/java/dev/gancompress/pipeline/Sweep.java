@@ -172,6 +172,22 @@ public final class Sweep {
         return lock;
     }
 
+    /**
+     * Every trial's recipe validated (each technique created from its config) without a model: errors name the space
+     * file, the trial and its values. Returns the number of trials.
+     */
+    public static int validate(SweepSpace space) {
+        List<SweepSpace.Trial> trials = space.enumerate();
+        for (int i = 0; i < trials.size(); i++) {
+            Recipes.parse(trials.get(i).recipe(), trialAt(space, i, trials.get(i)));
+        }
+        return trials.size();
+    }
+
+    private static String trialAt(SweepSpace space, int i, SweepSpace.Trial t) {
+        return "space file " + space.origin() + ": trial " + i + " (" + t.describe() + "): ";
+    }
+
     /** Every trial's recipe named and validated before anything runs; errors name the trial and its values. */
     List<Planned> plan(SweepSpace space) {
         List<SweepSpace.Trial> trials = space.enumerate();
@@ -185,8 +201,7 @@ public final class Sweep {
             String id = DomainEvaluator.sha256((json.toString() + "|" + tune + "|" + evaluationKey())
                     .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             json.put("name", base + "-" + id.substring(0, 8));
-            Recipe recipe = Recipes.parse(json, "space file " + space.origin() + ": trial " + i + " (" + t.describe()
-                    + "): ");
+            Recipe recipe = Recipes.parse(json, trialAt(space, i, t));
             Integer before = seen.put(id, i);
             if (before != null) {
                 throw new GanCompressException("space file " + space.origin() + ": trials " + before + " and " + i

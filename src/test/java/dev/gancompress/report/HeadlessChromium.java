@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * script, added to a copy of the page only, marks every image with naturalWidth 0 once the page has loaded; the DOM
  * is dumped after that.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     static final String CHECK_SCRIPT = "<script>window.addEventListener('load', function () {"
             + "var imgs = document.querySelectorAll('img'); var broken = 0;"
             + "imgs.forEach(function (i) { if (!i.complete || i.naturalWidth === 0) { i.setAttribute('data-broken', '1');"
@@ -22,14 +22,14 @@ final class HeadlessChromium {
             + "document.body.setAttribute('data-broken-images', String(broken)); });</script>";
 
     /** The dumped DOM after load and the console lines Chromium logged. */
-    record Rendered(String dom, List<String> console, String stderr) {
+    public record Rendered(String dom, List<String> console, String stderr) {
     }
 
     private HeadlessChromium() {
     }
 
     /** The Chromium binary, or null when it is not installed. */
-    static Path binary() {
+    public static Path binary() {
         for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
             if (Files.isExecutable(Path.of(p))) {
                 return Path.of(p);
@@ -38,7 +38,7 @@ final class HeadlessChromium {
         return null;
     }
 
-    static Rendered render(Path html, Path work) throws IOException, InterruptedException {
+    public static Rendered render(Path html, Path work) throws IOException, InterruptedException {
         String page = Files.readString(html);
         int end = page.lastIndexOf("</body>");
         if (end < 0) {

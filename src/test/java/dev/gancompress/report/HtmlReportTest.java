@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import static dev.gancompress.report.ReportFixtures.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class HtmlReportTest {
+public class HtmlReportTest {
     static HtmlReport.Document document() {
         List<ReportEntry> entries = List.of(
                 entry("teacher", List.of(), 1000, 1.0, 500),
@@ -100,7 +100,7 @@ class HtmlReportTest {
     }
 
     /** The page loads in Chromium with every image decoded, every section present and nothing on the console. */
-    static void assertRendersCleanly(Path html, Path work) throws Exception {
+    public static void assertRendersCleanly(Path html, Path work) throws Exception {
         String source = Files.readString(html);
         HeadlessChromium.Rendered r = HeadlessChromium.render(html, work);
         assertThat(r.console()).as("console messages").isEmpty();
