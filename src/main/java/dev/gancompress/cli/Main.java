@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class,
                 CompareLowRankQuantCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
-                MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class, SweepCommand.class,
-                CommandLine.HelpCommand.class})
+                MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class,
+                SweepCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -253,19 +253,17 @@ public final class Sweep {
         Map<String, Double> speed = timing(teacherQuality, ok, settings);
         List<ReportEntry> entries = new ArrayList<>();
         List<Model> models = new ArrayList<>();
-        entries.add(new ReportEntry("teacher", "teacher", "", List.of(), teacherQuality,
-                CostModel.of(teacher, CostModel.Options.defaults()), size(teacherFile),
-                speed.getOrDefault("teacher", Double.NaN), teacher.metadata()));
+        entries.add(ReportEntries.of("teacher", "", null, teacher, teacherFile, teacherQuality,
+                speed.getOrDefault("teacher", Double.NaN)));
         models.add(teacher);
         Map<String, Planned> byId = new HashMap<>();
         plan.forEach(t -> byId.put(t.id(), t));
         for (TrialRecord r : ok) {
-            Model m = OnnxImporter.read(dir.resolve(r.modelFile()));
+            Path file = dir.resolve(r.modelFile());
+            Model m = OnnxImporter.read(file);
             Planned t = byId.get(r.id());
-            List<String> families = Recipes.families(t.recipe());
-            entries.add(new ReportEntry(r.name(), families.isEmpty() ? "control" : String.join("+", families),
-                    t.trial().describe(), families, r.quality(), CostModel.of(m, CostModel.Options.defaults()),
-                    r.bytesOnDisk(), speed.getOrDefault(r.name(), Double.NaN), m.metadata()));
+            entries.add(ReportEntries.of(r.name(), t.trial().describe(), t.recipe(), m, file, r.quality(),
+                    speed.getOrDefault(r.name(), Double.NaN)));
             models.add(m);
         }
         List<String> frontier = writeFrontier(entries);
