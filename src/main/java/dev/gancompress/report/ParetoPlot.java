@@ -36,29 +36,39 @@ public final class ParetoPlot {
                              ToDoubleFunction<ResultRow> x, ToDoubleFunction<ResultRow> y, boolean logX) {
         List<Point> points = rows.stream().map(r -> new Point(r.name(), r.method(), x.applyAsDouble(r),
                 y.applyAsDouble(r))).toList();
-        XYChart chart = chart(title, xLabel, yLabel, points, logX);
+        XYChart chart = chart(title, xLabel, yLabel, points, logX, true);
         AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
-    /** The plot as PNG bytes, for embedding; {@code logX} also turns on by itself when x spans more than a decade. */
+    /**
+     * The plot as PNG bytes, for embedding; {@code logX} also turns on by itself when x spans more than a decade. The
+     * models are points, not lines: a sweep's trials of one series are not a curve.
+     */
     public static byte[] png(String title, String xLabel, String yLabel, List<Point> points, boolean logX) {
         double minX = points.stream().mapToDouble(Point::x).filter(v -> v > 0).min().orElse(1);
         double maxX = points.stream().mapToDouble(Point::x).max().orElse(1);
         try {
-            return BitmapEncoder.getBitmapBytes(chart(title, xLabel, yLabel, points, logX || maxX / minX > 10),
+            return BitmapEncoder.getBitmapBytes(chart(title, xLabel, yLabel, points, logX || maxX / minX > 10, false),
                     BitmapEncoder.BitmapFormat.PNG);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot encode the plot '" + title + "'", e);
         }
     }
 
-    static XYChart chart(String title, String xLabel, String yLabel, List<Point> points, boolean logX) {
+    /** @param connect whether each series is drawn as a line through its points by increasing x */
+    static XYChart chart(String title, String xLabel, String yLabel, List<Point> points, boolean logX,
+                         boolean connect) {
         XYChart chart = new XYChartBuilder().width(1000).height(650).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setXAxisLogarithmic(logX);
         double minY = points.stream().mapToDouble(Point::y).filter(v -> v > 0).min().orElse(1);
         double maxY = points.stream().mapToDouble(Point::y).max().orElse(1);
         chart.getStyler().setYAxisLogarithmic(maxY / minY > 10);
+        // a log axis spanning less than two decades gets its 2..9 ticks labelled too, not one lonely "10"
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(maxY / minY > 100);
+        double minX = points.stream().mapToDouble(Point::x).filter(v -> v > 0).min().orElse(1);
+        double maxX = points.stream().mapToDouble(Point::x).max().orElse(1);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(maxX / minX > 100);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setMarkerSize(9);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
@@ -73,6 +83,9 @@ public final class ParetoPlot {
             XYSeries s = chart.addSeries(e.getKey(), list.stream().mapToDouble(Point::x).toArray(),
                     list.stream().mapToDouble(Point::y).toArray());
             s.setMarker(SeriesMarkers.CIRCLE);
+            if (!connect) {
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
         }
         List<Point> frontier = frontier(points);
         XYSeries f = chart.addSeries("Pareto frontier", frontier.stream().mapToDouble(Point::x).toArray(),
