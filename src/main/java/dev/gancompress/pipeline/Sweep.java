@@ -194,11 +194,12 @@ public final class Sweep {
         String base = space.recipe().path("name").asText("sweep");
         List<Planned> plan = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        String settingsKey = tune + "|" + evaluationKey();
         for (int i = 0; i < trials.size(); i++) {
             SweepSpace.Trial t = trials.get(i);
             ObjectNode json = (ObjectNode) t.recipe().deepCopy();
             json.remove("name");
-            String id = DomainEvaluator.sha256((json.toString() + "|" + tune + "|" + evaluationKey())
+            String id = DomainEvaluator.sha256((json.toString() + "|" + settingsKey)
                     .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             json.put("name", base + "-" + id.substring(0, 8));
             Recipe recipe = Recipes.parse(json, trialAt(space, i, t));
