@@ -68,6 +68,13 @@ class SweepSpaceTest {
     }
 
     @Test
+    void theDocumentedExampleIsAValidSpace() {
+        SweepSpace s = SweepSpace.read(java.nio.file.Path.of("docs/examples/sweep-prune-int.json"));
+        assertThat(Sweep.validate(s)).isEqualTo(4);
+        assertThat(s.enumerate()).extracting(SweepSpace.Trial::describe).contains("0.config.ratio=0.5, 1.config.bits=4");
+    }
+
+    @Test
     void badSpacesNameTheFieldAndWhatWasExpected() {
         String p = "{\"stage\": 0, \"field\": \"config.sparsity\", \"values\": [0.3]}";
         assertThatThrownBy(() -> space("{\"parameters\": [" + p + "]}")).isInstanceOf(GanCompressException.class)
