@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class,
                 CompareLowRankQuantCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
                 MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class})
+                SweepCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -48,7 +48,7 @@ public final class RecipeComparison {
     }
 
     /** The evaluation of {@code student}, reused from {@code file} when it still holds exactly that evaluation. */
-    private static QualityReport evaluated(QualityEvaluation evaluation, QualityEvaluation.Source student,
+    static QualityReport evaluated(QualityEvaluation evaluation, QualityEvaluation.Source student,
                                            QualityEvaluation.Source teacher, Path file,
                                            QualityEvaluation.Progress progress) {
         if (Files.exists(file)) {

@@ -25,11 +25,21 @@ public final class ModelGrid {
 
     /** The same with each row named on its left (the model's name in the report's table). */
     public static void write(Path file, List<Model> models, List<String> labels, long seed, int perRow) {
+        ImageGrid.write(render(models, labels, seed, perRow), file);
+    }
+
+    /** The labelled grid as an image, for embedding in a report. */
+    public static BufferedImage render(List<Model> models, List<String> labels, long seed, int perRow) {
         if (labels.size() != models.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + models.size() + " models");
         }
         BufferedImage grid = render(models, seed, perRow);
-        int margin = 130;
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        // wide enough for the longest label (a sweep's trial names are long), at least the old fixed 130 px
+        Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        int widest = labels.stream().mapToInt(l -> probe.getFontMetrics(font).stringWidth(l)).max().orElse(0);
+        probe.dispose();
+        int margin = Math.max(130, widest + 12);
         BufferedImage out = new BufferedImage(grid.getWidth() + margin, grid.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
@@ -37,13 +47,13 @@ public final class ModelGrid {
         g.drawImage(grid, margin, 0, null);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(font);
         int rowHeight = (grid.getHeight() - 2) / models.size();
         for (int m = 0; m < labels.size(); m++) {
             g.drawString(labels.get(m), 4, 2 + m * rowHeight + rowHeight / 2 + 5);
         }
         g.dispose();
-        ImageGrid.write(out, file);
+        return out;
     }
 
     private static BufferedImage render(List<Model> models, long seed, int perRow) {
