@@ -100,6 +100,11 @@ public final class Datasets {
         return ds.height() == height && ds.width() == width ? ds : new ResizedDataset(ds, height, width);
     }
 
+    /** The centre height x width window of every image of {@code ds}, e.g. 32x32 -> 28x28 (undoes {@link #padded}). */
+    public static ImageDataset cropped(ImageDataset ds, int height, int width) {
+        return ds.height() == height && ds.width() == width ? ds : new CroppedDataset(ds, height, width);
+    }
+
     /** A view of {@code ds} centred on a black height x width canvas, e.g. 28x28 -> 32x32. */
     public static ImageDataset padded(ImageDataset ds, int height, int width) {
         return ds.height() == height && ds.width() == width ? ds : new PaddedDataset(ds, height, width);
