@@ -2,7 +2,10 @@ package dev.gancompress.cli;
 
 import dev.gancompress.GanCompressException;
 import dev.gancompress.data.Datasets;
+import dev.gancompress.data.EdgeMaps;
 import dev.gancompress.data.ImageDataset;
+import dev.gancompress.data.PairedDataset;
+import dev.gancompress.model.Input;
 import dev.gancompress.metrics.DomainEvaluator;
 import dev.gancompress.metrics.QualityEvaluation;
 import dev.gancompress.metrics.QualityReport;
@@ -17,7 +20,9 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measure a generator: FID, KID, precision/recall against the real test set on the features of "
                 + "a domain evaluator; PSNR, SSIM and feature distance to a teacher on the same latent codes; class "
-                + "accuracy for conditional models; and its inference cost. Prints one table, optionally writes JSON.")
+                + "accuracy for conditional models; and its inference cost. Prints one table, optionally writes JSON. An "
+                + "image-to-image model (pix2pix) is run on the inputs of paired --data and compared with their "
+                + "targets: FID/KID of outputs vs targets, and PSNR/SSIM to the targets.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Generator ONNX file.")
     Path model;
@@ -29,8 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
     Path evaluator;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist-test",
-            description = "Real reference set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "Real reference set (default fashion-mnist-test); for an image-to-image "
+            + "model paired test data: edges-fashion-mnist-test (its default), a folder of A|B images or a folder with"
+            + " A/ and B/.")
     String data;
 
     @Option(names = "--data-dir", description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
@@ -74,17 +80,33 @@ final class EvaluateCommand implements Callable<Integer> {
         QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)
                 .withReferenceCount(referenceCount).withCacheDir(cacheDir).withRefresh(refresh);
         QualityEvaluation.Source student = ModelFiles.source(model);
-        ModelFiles.requireGenerator(student.model(), model);
+        boolean paired = ModelFiles.isImageToImage(student.model());
+        if (!paired) {
+            ModelFiles.requireGenerator(student.model(), model);
+        }
         QualityEvaluation.Source teacherSource = teacher == null ? null : ModelFiles.source(teacher);
-        if (teacherSource != null) {
+        if (teacherSource != null && !paired) {
             ModelFiles.requireGenerator(teacherSource.model(), teacher);
         }
         DomainEvaluator domain = DomainEvaluator.load(evaluator);
         Shape in = domain.inputShape();
-        ImageDataset reference = Datasets.open(data, dataDir, in.channels(), in.height(), in.width(),
-                Datasets.Fit.PAD);
-        QualityReport report = new QualityEvaluation(domain, reference, settings, costOptions).evaluate(student, teacherSource,
-                new EvaluationProgressBar());
+        QualityEvaluation evaluation;
+        if (paired) {
+            Shape modelIn = student.model().input(Input.Kind.IMAGE).shape();
+            Shape modelOut = student.model().outputShape();
+            if (modelIn.height() != modelIn.width()) {
+                throw new GanCompressException("model " + model + " reads non-square images " + modelIn
+                        + "; paired data are loaded as squares");
+            }
+            PairedDataset pairs = Datasets.openPaired(data == null ? EdgeMaps.EDGES_FASHION_MNIST_TEST : data, dataDir,
+                    modelIn.channels(), modelOut.channels(), modelIn.height());
+            evaluation = QualityEvaluation.paired(domain, pairs, settings, costOptions);
+        } else {
+            ImageDataset reference = Datasets.open(data == null ? Datasets.FASHION_MNIST_TEST : data, dataDir,
+                    in.channels(), in.height(), in.width(), Datasets.Fit.PAD);
+            evaluation = new QualityEvaluation(domain, reference, settings, costOptions);
+        }
+        QualityReport report = evaluation.evaluate(student, teacherSource, new EvaluationProgressBar());
         System.out.print(report.toTable());
         if (json != null) {
             report.writeJson(json);

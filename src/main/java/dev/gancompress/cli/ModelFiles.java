@@ -44,6 +44,12 @@ final class ModelFiles {
         return requireGenerator(read(file), file);
     }
 
+    /** Whether {@code model} maps an image to an image (pix2pix): one image input, no latent, an image output. */
+    static boolean isImageToImage(Model model) {
+        return model.input(Input.Kind.LATENT) == null && model.inputs().size() == 1
+                && model.input(Input.Kind.IMAGE) != null && model.outputShape().rank() == 3;
+    }
+
     static Model requireGenerator(Model model, Path file) {
         if (model.input(Input.Kind.LATENT) == null) {
             StringJoiner inputs = new StringJoiner(", ");

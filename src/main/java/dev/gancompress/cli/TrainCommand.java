@@ -2,7 +2,10 @@ package dev.gancompress.cli;
 
 import dev.gancompress.GanCompressException;
 import dev.gancompress.data.Datasets;
+import dev.gancompress.data.EdgeMaps;
 import dev.gancompress.data.ImageDataset;
+import dev.gancompress.data.PairedDataset;
+import dev.gancompress.runtime.PairedSampler;
 import dev.gancompress.model.Architectures;
 import dev.gancompress.runtime.GeneratorSampler;
 import dev.gancompress.report.ImageGrid;
@@ -29,26 +32,44 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a GAN (generator + discriminator) on the engine; checkpoints every epoch, --resume "
-                + "continues a killed run. Writes generator.onnx, discriminator.onnx, losses.csv and samples.png.")
+                + "continues a killed run. Writes generator.onnx, discriminator.onnx, losses.csv and samples.png. "
+                + "pix2pix-unet and pix2pix-resnet train image-to-image models on paired --data (L1 + conditional "
+                + "PatchGAN); their samples show input | output | target.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "dcgan", description = "Architecture: dcgan or cdcgan (default ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "dcgan", description = "Architecture: dcgan, cdcgan, pix2pix-unet or "
+            + "pix2pix-resnet (default ${DEFAULT-VALUE}).")
     String architecture;
 
     @Option(names = "--data", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, an IDX images file, or a folder of PNG/JPEG images (default ${DEFAULT-VALUE}).")
+            description = "fashion-mnist, an IDX images file, or a folder of PNG/JPEG images (default ${DEFAULT-VALUE}); "
+                    + "for pix2pix-*: edges-fashion-mnist, a folder of A|B images or a folder with A/ and B/.")
     String data;
 
     @Option(names = "--data-dir", description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
     Path dataDir;
 
-    @Option(names = "--image-size", defaultValue = "28", description = "28 or 32 (default ${DEFAULT-VALUE}).")
-    int imageSize;
+    @Option(names = "--image-size", description = "28 or 32 for dcgan/cdcgan (default 28); a power of two for "
+            + "pix2pix-* (default 32).")
+    Integer imageSize;
 
-    @Option(names = "--width", defaultValue = "48", description = "Generator base width (default ${DEFAULT-VALUE}).")
-    int width;
+    @Option(names = "--width", description = "Generator base width (default 48; pix2pix-*: 16).")
+    Integer width;
 
-    @Option(names = "--d-width", defaultValue = "48", description = "Discriminator base width (default ${DEFAULT-VALUE}).")
-    int discriminatorWidth;
+    @Option(names = "--d-width", description = "Discriminator base width (default 48; pix2pix-*: 16).")
+    Integer discriminatorWidth;
+
+    @Option(names = "--residual-blocks", defaultValue = "6",
+            description = "Residual blocks of pix2pix-resnet (default ${DEFAULT-VALUE}).")
+    int residualBlocks;
+
+    @Option(names = "--channels", defaultValue = "1",
+            description = "pix2pix-*: channels of the input and the target images, 1 or 3 (default ${DEFAULT-VALUE}).")
+    int pairChannels;
+
+    @Option(names = "--l1-weight", defaultValue = "100",
+            description = "pix2pix-*: weight of the L1 distance to the target in the generator's loss "
+                    + "(pix2pix's lambda; default ${DEFAULT-VALUE}).")
+    float l1Weight;
 
     @Option(names = "--latent", defaultValue = "100", description = "Latent dimension (default ${DEFAULT-VALUE}).")
     int latentDim;
@@ -87,8 +108,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Evaluator ONNX file for --eval-every-epoch (default ${DEFAULT-VALUE}).")
     Path evaluator;
 
-    @Option(names = "--eval-data", defaultValue = "fashion-mnist-test",
-            description = "Real reference set for --eval-every-epoch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-data", description = "Real reference set for --eval-every-epoch (default fashion-mnist-test;"
+            + " pix2pix-*: edges-fashion-mnist-test, paired test data whose outputs are compared with their targets).")
     String evalData;
 
     @Option(names = "--eval-samples", defaultValue = "2000",
@@ -129,22 +150,50 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerifyOption verifyOption = new VerifyOption();
 
+    /** The paired data of an image-to-image run, null otherwise. */
+    private PairedDataset pairs;
+
     @Override
     public Integer call() throws Exception {
         TrainingConfig config = new TrainingConfig(epochs, batchSize, lrG, lrD, beta1, 0.999, loss, seed,
                 checkpointEvery, maxSteps);
         Architectures.requireKnown(architecture);
-        ImageDataset dataset = Datasets.open(data, dataDir, 1, imageSize, imageSize, Datasets.Fit.PAD);
+        boolean paired = Architectures.isImageToImage(architecture);
+        if (imageSize == null) {
+            imageSize = paired ? 32 : 28;
+        }
+        if (width == null) {
+            width = paired ? 16 : 48;
+        }
+        if (discriminatorWidth == null) {
+            discriminatorWidth = paired ? 16 : 48;
+        }
+        if (evalData == null) {
+            evalData = paired ? EdgeMaps.EDGES_FASHION_MNIST_TEST : Datasets.FASHION_MNIST_TEST;
+        }
+        if (paired) {
+            if (data.equals(Datasets.FASHION_MNIST)) {
+                data = EdgeMaps.EDGES_FASHION_MNIST;
+            }
+            if (pairChannels != 1 && pairChannels != 3) {
+                throw new GanCompressException("--channels must be 1 or 3, got " + pairChannels);
+            }
+            pairs = Datasets.openPaired(data, dataDir, pairChannels, pairChannels, imageSize);
+        }
+        ImageDataset dataset = paired ? pairs.targets()
+                : Datasets.open(data, dataDir, 1, imageSize, imageSize, Datasets.Fit.PAD);
         if (dataset.channels() != 1 && dataset.channels() != 3) {
             throw new GanCompressException("dataset " + data + " has " + dataset.channels() + " channels");
         }
         int classes = dataset.numClasses();
-        if (architecture.startsWith("c") && classes < 2) {
+        if (architecture.startsWith("cdcgan") && classes < 2) {
             throw new GanCompressException("architecture " + architecture + " needs a labelled dataset; "
                     + dataset.description() + " has no labels");
         }
         Architectures.Pair pair = Architectures.create(architecture, new Architectures.Options(imageSize,
-                dataset.channels(), width, discriminatorWidth, latentDim, classes));
+                dataset.channels(), width, discriminatorWidth, latentDim, classes,
+                paired ? pairs.inputs().channels() : dataset.channels(), residualBlocks));
+        ImageDataset trained = paired ? pairs.stacked() : dataset;
         if (resume && !Files.exists(out.resolve(GanTrainer.CHECKPOINT_FILE))) {
             System.out.println("no checkpoint in " + out + ": starting a new run");
         }
@@ -162,14 +211,15 @@ final class TrainCommand implements Callable<Integer> {
                 });
         ConvergenceMonitor monitor = null;
         if (evalEveryEpoch) {
-            monitor = convergenceMonitor(pair, dataset.contentHash());
+            monitor = convergenceMonitor(pair, trained.contentHash());
             trainer.addHook(monitor);
         }
         trainer.initialise(pair.generator(), pair.discriminator());
+        trainer.reconstructionWeight(l1Weight);
         System.out.printf(Locale.ROOT, "training %s on %s: G %,d params %,d MACs/image, D %,d params %,d MACs/image%n",
-                architecture, dataset.description(), pair.generator().parameterCount(), pair.generator().macs(),
+                architecture, trained.description(), pair.generator().parameterCount(), pair.generator().macs(),
                 pair.discriminator().parameterCount(), pair.discriminator().macs());
-        GanTrainer.Result result = trainer.run(pair.generator(), pair.discriminator(), dataset, out, resume);
+        GanTrainer.Result result = trainer.run(pair.generator(), pair.discriminator(), trained, out, resume);
         double macsPerImage = 3.0 * (pair.generator().macs() + 2.0 * pair.discriminator().macs())
                 + 2.0 * pair.discriminator().macs();
         System.out.printf(Locale.ROOT, "%d steps this run in %.1f s: %.1f images/s, ~%.1f GFLOP/s in the training step%n",
@@ -192,9 +242,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         String command = Main.invocation();
         ModelFiles.write(pair.generator().withName(architecture + "-generator"), out.resolve("generator.onnx"),
-                command, seed, dataset.contentHash(), verifyOption.verify());
+                command, seed, trained.contentHash(), verifyOption.verify());
         ModelFiles.write(pair.discriminator().withName(architecture + "-discriminator"),
-                out.resolve("discriminator.onnx"), command, seed, dataset.contentHash(), verifyOption.verify());
+                out.resolve("discriminator.onnx"), command, seed, trained.contentHash(), verifyOption.verify());
         writeSamples(pair.generator(), dataset.channels(), out.resolve("samples.png"));
         System.out.println("wrote " + out.resolve("generator.onnx") + ", " + out.resolve("discriminator.onnx")
                 + ", " + out.resolve("samples.png") + ", " + out.resolve("losses.csv"));
@@ -209,10 +259,13 @@ final class TrainCommand implements Callable<Integer> {
                 coolDownEpochs);
         DomainEvaluator domain = DomainEvaluator.load(evaluator);
         Shape in = domain.inputShape();
-        ImageDataset reference = Datasets.open(evalData, dataDir, in.channels(), in.height(), in.width(),
-                Datasets.Fit.PAD);
-        QualityEvaluation evaluation = new QualityEvaluation(domain, reference, QualityEvaluation.Settings.defaults()
-                .withSamples(evalSamples).withSeed(seed).withCacheDir(cacheDir));
+        QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults()
+                .withSamples(evalSamples).withSeed(seed).withCacheDir(cacheDir);
+        QualityEvaluation evaluation = pairs != null
+                ? QualityEvaluation.paired(domain, Datasets.openPaired(evalData, dataDir, pairs.inputs().channels(),
+                        pairs.targets().channels(), imageSize), settings, dev.gancompress.metrics.CostModel.Options.defaults())
+                : new QualityEvaluation(domain, Datasets.open(evalData, dataDir, in.channels(), in.height(), in.width(),
+                        Datasets.Fit.PAD), settings);
         String command = Main.invocation();
         return new ConvergenceMonitor(evaluation, pair.generator(), out.resolve("quality.csv"), criterion,
                 (q, history) -> {
@@ -242,8 +295,37 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeSamples(dev.gancompress.model.Model generator, int channels, Path file) {
+        if (pairs != null) {
+            writePairedSamples(generator, file);
+            return;
+        }
         GeneratorSampler sampler = new GeneratorSampler(generator);
         float[] images = sampler.generate(seed, 64, 64);
         ImageGrid.write(images, 64, channels, imageSize, imageSize, sampler.numClasses() > 0 ? 10 : 8, 2, file);
+    }
+
+    /** 16 training pairs as triples input | output | target, two triples per row. */
+    private void writePairedSamples(dev.gancompress.model.Model generator, Path file) {
+        int count = Math.min(16, pairs.size());
+        Shape out = generator.outputShape();
+        PairedSampler sampler = new PairedSampler(generator, pairs.inputs(), out);
+        float[] made = new float[count * out.size()];
+        sampler.generate(0, count, count, made);
+        int channels = out.channels();
+        int inChannels = pairs.inputs().channels();
+        float[] grid = new float[3 * count * out.size()];
+        float[] input = new float[pairs.inputs().imageSize()];
+        for (int i = 0; i < count; i++) {
+            pairs.inputs().copyImage(i, input, 0);
+            int base = 3 * i * out.size();
+            for (int c = 0; c < channels; c++) {
+                // a grey input shown in every channel of a colour grid
+                System.arraycopy(input, Math.min(c, inChannels - 1) * out.height() * out.width(), grid,
+                        base + c * out.height() * out.width(), out.height() * out.width());
+            }
+            System.arraycopy(made, i * out.size(), grid, base + out.size(), out.size());
+            pairs.targets().copyImage(i, grid, base + 2 * out.size());
+        }
+        ImageGrid.write(grid, 3 * count, channels, out.height(), out.width(), 6, 2, file);
     }
 }

@@ -65,9 +65,44 @@ public final class Datasets {
         return resized(ds, height, width);
     }
 
+    /**
+     * Opens paired (input, target) data from the one string a user types after --data of an image-to-image model:
+     * "edges-fashion-mnist" (train) or "edges-fashion-mnist-test" (see {@link EdgeMaps}), or a directory in one of
+     * the aligned layouts of {@link PairedFolders}, resized to size x size when its images have another size.
+     */
+    public static PairedDataset openPaired(String spec, Path dataDirOrNull, int inputChannels, int targetChannels,
+                                           int size) {
+        PairedDataset pairs;
+        switch (spec) {
+            case EdgeMaps.EDGES_FASHION_MNIST -> pairs = EdgeMaps.fashionTrain(dataDirOrNull);
+            case EdgeMaps.EDGES_FASHION_MNIST_TEST -> pairs = EdgeMaps.fashionTest(dataDirOrNull);
+            default -> {
+                Path dir = Path.of(spec);
+                if (!Files.isDirectory(dir)) {
+                    throw new GanCompressException("paired dataset " + spec + ": not found; expected "
+                            + EdgeMaps.EDGES_FASHION_MNIST + ", " + EdgeMaps.EDGES_FASHION_MNIST_TEST
+                            + ", a directory of A|B images (input left, target right) or a directory with A/ and B/"
+                            + " sub-folders of images with matching names");
+                }
+                pairs = PairedFolders.load(dir, inputChannels, targetChannels);
+            }
+        }
+        if (pairs.inputs().channels() != inputChannels || pairs.targets().channels() != targetChannels) {
+            throw new GanCompressException("paired dataset " + spec + " has " + pairs.inputs().channels()
+                    + "-channel inputs and " + pairs.targets().channels() + "-channel targets, but the model needs "
+                    + inputChannels + " and " + targetChannels);
+        }
+        return pairs.resized(size, size);
+    }
+
     /** A view of {@code ds} resampled to height x width (bilinear when enlarging). */
     public static ImageDataset resized(ImageDataset ds, int height, int width) {
         return ds.height() == height && ds.width() == width ? ds : new ResizedDataset(ds, height, width);
+    }
+
+    /** The centre height x width window of every image of {@code ds}, e.g. 32x32 -> 28x28 (undoes {@link #padded}). */
+    public static ImageDataset cropped(ImageDataset ds, int height, int width) {
+        return ds.height() == height && ds.width() == width ? ds : new CroppedDataset(ds, height, width);
     }
 
     /** A view of {@code ds} centred on a black height x width canvas, e.g. 28x28 -> 32x32. */

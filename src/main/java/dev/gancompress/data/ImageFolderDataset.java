@@ -109,8 +109,8 @@ public final class ImageFolderDataset {
         return new ByteImageDataset(pixels, labels, channels, height, width, classNames, description);
     }
 
-    private static void decodeInto(Path file, int channels, int height, int width, boolean exact,
-                                   byte[] dst, int offset) {
+    /** Decodes a PNG or JPEG, failing with the file's name. */
+    static BufferedImage read(Path file) {
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());
@@ -120,6 +120,12 @@ public final class ImageFolderDataset {
         if (img == null) {
             throw new GanCompressException("cannot decode image " + file + ": not a PNG or JPEG that ImageIO can read");
         }
+        return img;
+    }
+
+    private static void decodeInto(Path file, int channels, int height, int width, boolean exact,
+                                   byte[] dst, int offset) {
+        BufferedImage img = read(file);
         int h0 = img.getHeight();
         int w0 = img.getWidth();
         if (exact && (h0 != height || w0 != width)) {
@@ -142,7 +148,7 @@ public final class ImageFolderDataset {
      * Converts to CHW float planes with values in [0, 255]. Grey images are read from the raster: their
      * getRGB goes through a linear-grey to sRGB conversion that brightens them (JDK-5051418).
      */
-    private static float[] toPlanes(BufferedImage img, int channels) {
+    static float[] toPlanes(BufferedImage img, int channels) {
         int h = img.getHeight();
         int w = img.getWidth();
         int plane = h * w;
@@ -185,11 +191,11 @@ public final class ImageFolderDataset {
         return out;
     }
 
-    private static List<Path> images(Path dir) {
+    static List<Path> images(Path dir) {
         return list(dir).stream().filter(Files::isRegularFile).filter(ImageFolderDataset::isImageName).toList();
     }
 
-    private static List<Path> subdirectories(Path dir) {
+    static List<Path> subdirectories(Path dir) {
         return list(dir).stream().filter(Files::isDirectory).toList();
     }
 

@@ -1,13 +1,16 @@
 package dev.gancompress.metrics;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.data.Datasets;
 import dev.gancompress.data.ImageDataset;
+import dev.gancompress.data.PairedDataset;
 import dev.gancompress.model.Input;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Shape;
 import dev.gancompress.onnx.OnnxExporter;
 import dev.gancompress.onnx.OnnxImporter;
 import dev.gancompress.runtime.GeneratorSampler;
+import dev.gancompress.runtime.PairedSampler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +131,8 @@ public final class QualityEvaluation {
     private final Settings settings;
     private final CostModel.Options costOptions;
     private final ReferenceStatsCache cache = new ReferenceStatsCache();
+    /** For image-to-image models: the inputs, index-aligned with {@link #reference} (the targets); else null. */
+    private final ImageDataset pairedInputs;
 
     public QualityEvaluation(DomainEvaluator evaluator, ImageDataset reference, Settings settings) {
         this(evaluator, reference, settings, CostModel.Options.defaults());
@@ -136,11 +141,55 @@ public final class QualityEvaluation {
     /** With the cost model's options (e.g. a user's energy table) for the report's cost figures. */
     public QualityEvaluation(DomainEvaluator evaluator, ImageDataset reference, Settings settings,
                              CostModel.Options costOptions) {
+        this(evaluator, reference, null, settings, costOptions);
+    }
+
+    private QualityEvaluation(DomainEvaluator evaluator, ImageDataset reference, ImageDataset pairedInputs,
+                              Settings settings, CostModel.Options costOptions) {
         evaluator.requireShape(reference);
         this.evaluator = evaluator;
         this.reference = reference;
+        this.pairedInputs = pairedInputs;
         this.settings = settings;
         this.costOptions = costOptions;
+    }
+
+    /**
+     * Evaluation of image-to-image models on a paired test set: sample i is the model's output for input i, FID, KID
+     * and precision/recall compare the outputs with the real targets, and the report adds PSNR/SSIM to the targets
+     * ({@link QualityReport#groundTruth()}). At most {@code pairs.size()} samples are generated. Targets larger than
+     * the evaluator's input are centre-cropped to it, and so are the outputs: for the 32x32 edges task that is the
+     * exact inverse of padding 28x28 Fashion-MNIST, so the border of padding takes no part in any number.
+     */
+    public static QualityEvaluation paired(DomainEvaluator evaluator, PairedDataset pairs, Settings settings,
+                                           CostModel.Options costOptions) {
+        Shape e = evaluator.inputShape();
+        if (pairs.height() < e.height() || pairs.width() < e.width()) {
+            throw new GanCompressException("paired set " + pairs.description() + " has " + pairs.height() + "x"
+                    + pairs.width() + " images, smaller than the " + e.height() + "x" + e.width() + " evaluator "
+                    + evaluator.source() + " reads");
+        }
+        ImageDataset targets = Datasets.cropped(pairs.targets(), e.height(), e.width());
+        return new QualityEvaluation(evaluator, targets, pairs.inputs(), settings, costOptions);
+    }
+
+    /** Whether this evaluation measures image-to-image models (see {@link #paired}). */
+    public boolean isPaired() {
+        return pairedInputs != null;
+    }
+
+    /** Numbered images of a model under evaluation. */
+    private interface Draw {
+        void generate(int first, int count, float[] dst);
+    }
+
+    private Draw draw(Model model) {
+        if (pairedInputs != null) {
+            PairedSampler sampler = new PairedSampler(model, pairedInputs, evaluator.inputShape());
+            return (first, count, dst) -> sampler.generate(first, count, settings.batchSize(), dst);
+        }
+        GeneratorSampler sampler = new GeneratorSampler(model);
+        return (first, count, dst) -> sampler.generate(settings.seed(), first, count, settings.batchSize(), dst);
     }
 
     public Settings settings() {
@@ -152,15 +201,19 @@ public final class QualityEvaluation {
         Progress p = progress == null ? Progress.NONE : progress;
         checkCompatible(student, teacherOrNull);
         ReferenceSet ref = referenceSet(p);
-        GeneratorSampler sampler = new GeneratorSampler(student.model());
-        GeneratorSampler teacherSampler = teacherOrNull == null ? null : new GeneratorSampler(teacherOrNull.model());
-        int n = settings.samples();
+        Draw sampler = draw(student.model());
+        Draw teacherSampler = teacherOrNull == null ? null : draw(teacherOrNull.model());
+        int n = pairedInputs == null ? settings.samples() : Math.min(settings.samples(), pairedInputs.size());
         int d = evaluator.featureDimension();
         int batch = settings.batchSize();
-        Shape image = student.model().outputShape();
+        Shape image = evaluator.inputShape();
         int size = image.size();
         float[] features = new float[n * d];
-        int classes = sampler.numClasses();
+        int classes = pairedInputs == null ? new GeneratorSampler(student.model()).numClasses() : 0;
+        double gtPsnrSum = 0;
+        double gtSsimSum = 0;
+        double gtL2Sum = 0;
+        float[] truth = pairedInputs == null ? null : new float[batch * size];
         long correct = 0;
         double psnrSum = 0;
         double ssimSum = 0;
@@ -172,8 +225,21 @@ public final class QualityEvaluation {
         for (int first = 0; first < n; first += batch) {
             int count = Math.min(batch, n - first);
             float[] out = count == batch ? images : new float[count * size];
-            sampler.generate(settings.seed(), first, count, batch, out);
+            sampler.generate(first, count, out);
             DomainEvaluator.FeatureSet f = evaluator.embed(out, count, count, null);
+            if (truth != null) {
+                float[] t = count == batch ? truth : new float[count * size];
+                for (int i = 0; i < count; i++) {
+                    reference.copyImage(first + i, t, i * size);
+                }
+                DomainEvaluator.FeatureSet tf = evaluator.embed(t, count, count, null);
+                int c = image.channels();
+                gtPsnrSum += count * ImageFidelity.psnr(out, t, count, c, image.height(), image.width());
+                if (ssimDefined) {
+                    gtSsimSum += count * ImageFidelity.ssim(out, t, count, c, image.height(), image.width());
+                }
+                gtL2Sum += featureDistanceSum(f.features(), tf.features(), count, d);
+            }
             System.arraycopy(f.features(), 0, features, first * d, count * d);
             for (int i = 0; i < count && classes > 0; i++) {
                 if (f.predictedClasses()[i] == GeneratorSampler.labelFor(first + i, classes)) {
@@ -182,7 +248,7 @@ public final class QualityEvaluation {
             }
             if (teacherSampler != null) {
                 float[] t = count == batch ? teacherImages : new float[count * size];
-                teacherSampler.generate(settings.seed(), first, count, batch, t);
+                teacherSampler.generate(first, count, t);
                 DomainEvaluator.FeatureSet tf = evaluator.embed(t, count, count, null);
                 int c = image.channels();
                 psnrSum += count * ImageFidelity.psnr(out, t, count, c, image.height(), image.width());
@@ -217,7 +283,9 @@ public final class QualityEvaluation {
                         evaluator.recordedTestAccuracy()),
                 new QualityReport.Reference(reference.description(), reference.contentHash(), real.count()), n,
                 settings.seed(), fid, kid.mean(), kid.std(), settings.kidSubsets(), subsetSize, pr.precision(),
-                pr.recall(), settings.k(), intervals, fidelity, accuracy, cost);
+                pr.recall(), settings.k(), intervals, fidelity, accuracy, cost,
+                truth == null ? null : new QualityReport.Fidelity(gtPsnrSum / n,
+                        ssimDefined ? gtSsimSum / n : Double.NaN, gtL2Sum / n));
     }
 
     /**
@@ -231,7 +299,8 @@ public final class QualityEvaluation {
                 && report.evaluator().sha256().equals(evaluator.sha256())
                 && report.evaluator().layer().equals(evaluator.featureLayer())
                 && report.reference().sha256().equals(reference.contentHash()) && report.reference().count() == n
-                && report.generatedSamples() == settings.samples() && report.seed() == settings.seed()
+                && report.generatedSamples() == (pairedInputs == null ? settings.samples()
+                        : Math.min(settings.samples(), pairedInputs.size())) && report.seed() == settings.seed()
                 && report.k() == settings.k() && report.kidSubsets() == settings.kidSubsets()
                 && (report.intervals() == null ? 0 : report.intervals().groups()) == settings.intervalGroups()
                 && report.cost().energySource().equals(costOptions.energy().source());
@@ -266,6 +335,18 @@ public final class QualityEvaluation {
     }
 
     private void checkCompatible(Source student, Source teacher) {
+        if (pairedInputs != null) {
+            checkPaired(student, "model");
+            if (teacher != null) {
+                checkPaired(teacher, "teacher");
+                if (!teacher.model().outputShape().equals(student.model().outputShape())) {
+                    throw new GanCompressException("teacher " + teacher.file() + " outputs "
+                            + teacher.model().outputShape() + " but model " + student.file() + " outputs "
+                            + student.model().outputShape() + ": fidelity needs the same image shape");
+                }
+            }
+            return;
+        }
         Shape out = student.model().outputShape();
         if (!out.equals(evaluator.inputShape())) {
             throw new GanCompressException("generator " + student.file() + " outputs images " + out + " but evaluator "
@@ -295,6 +376,26 @@ public final class QualityEvaluation {
                     + teacher.model().outputShape() + ") does not match generator " + student.file() + " (latent "
                     + z.shape() + ", classes " + (label == null ? 0 : label.numClasses()) + ", output " + out
                     + "): fidelity needs the same latent codes, labels and image shape");
+        }
+    }
+
+    private void checkPaired(Source source, String role) {
+        Model m = source.model();
+        Input in = m.input(Input.Kind.IMAGE);
+        if (in == null || m.input(Input.Kind.LATENT) != null) {
+            throw new GanCompressException(role + " " + source.file() + " is not an image-to-image model (it needs one "
+                    + "image input and no latent input) but the evaluation data are pairs");
+        }
+        Shape want = new Shape(new int[] {pairedInputs.channels(), pairedInputs.height(), pairedInputs.width()});
+        if (!in.shape().equals(want)) {
+            throw new GanCompressException(role + " " + source.file() + " reads images " + in.shape()
+                    + " but the paired inputs are " + want);
+        }
+        Shape out = m.outputShape();
+        Shape e = evaluator.inputShape();
+        if (out.rank() != 3 || out.channels() != e.channels() || out.height() < e.height() || out.width() < e.width()) {
+            throw new GanCompressException(role + " " + source.file() + " outputs " + out + " but evaluator "
+                    + evaluator.source() + " reads " + e + " (outputs may be larger: they are centre-cropped)");
         }
     }
 

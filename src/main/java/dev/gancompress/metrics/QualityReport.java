@@ -18,13 +18,15 @@ import java.util.Locale;
  * @param intervals null when the evaluation skipped them (interval groups 0)
  * @param fidelity null without a teacher
  * @param conditionalAccuracy null for an unconditional generator
+ * @param groundTruth for an image-to-image model, its outputs vs the targets of the same inputs (PSNR, SSIM and
+ *                    feature distance as in {@link Fidelity}); null for latent generators
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record QualityReport(String model, String modelFile, String modelSha256, String teacherFile,
                             String teacherSha256, Evaluator evaluator, Reference reference, int generatedSamples,
                             long seed, double fid, double kidMean, double kidStd, int kidSubsets, int kidSubsetSize,
                             double precision, double recall, int k, QualityIntervals intervals, Fidelity fidelity, Double conditionalAccuracy,
-                            Cost cost) {
+                            Cost cost, Fidelity groundTruth) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The feature extractor: its file hash, the layer read and the test accuracy it was trained to. */
@@ -108,6 +110,11 @@ public record QualityReport(String model, String modelFile, String modelSha256, 
         }
         if (conditionalAccuracy != null) {
             row(sb, "class accuracy of requested labels", fmt(conditionalAccuracy, "%.4f"));
+        }
+        if (groundTruth != null) {
+            row(sb, "PSNR vs ground truth (dB)", fmt(groundTruth.psnr(), "%.2f"));
+            row(sb, "SSIM vs ground truth", fmt(groundTruth.ssim(), "%.4f"));
+            row(sb, "feature L2 vs ground truth", fmt(groundTruth.featureL2(), "%.4f"));
         }
         if (fidelity != null) {
             row(sb, "PSNR vs teacher (dB)", fmt(fidelity.psnr(), "%.2f"));

@@ -12,9 +12,16 @@ public final class Architectures {
     public record Pair(Model generator, Model discriminator) {
     }
 
-    /** Options an architecture reads; each decides what it needs. */
+    /**
+     * Options an architecture reads; each decides what it needs. {@code channels} are the generated images';
+     * {@code inputChannels} and {@code residualBlocks} are read by the image-to-image architectures only.
+     */
     public record Options(int imageSize, int channels, int width, int discriminatorWidth, int latentDim,
-                          int numClasses) {
+                          int numClasses, int inputChannels, int residualBlocks) {
+        public Options(int imageSize, int channels, int width, int discriminatorWidth, int latentDim,
+                       int numClasses) {
+            this(imageSize, channels, width, discriminatorWidth, latentDim, numClasses, channels, 0);
+        }
     }
 
     private static final Map<String, Function<Options, Pair>> REGISTRY = new LinkedHashMap<>();
@@ -22,6 +29,8 @@ public final class Architectures {
     static {
         register("dcgan", o -> dcgan(o, 0));
         register("cdcgan", o -> dcgan(o, o.numClasses()));
+        register("pix2pix-unet", o -> pix2pix(o, "pix2pix-unet"));
+        register("pix2pix-resnet", o -> pix2pix(o, "pix2pix-resnet"));
     }
 
     private Architectures() {
@@ -31,6 +40,18 @@ public final class Architectures {
         DcganSpec spec = new DcganSpec(o.latentDim(), o.channels(), o.imageSize(), o.width(), o.discriminatorWidth(),
                 classes, classes > 0 ? 50 : 0);
         return new Pair(Dcgan.generator(spec), Dcgan.discriminator(spec));
+    }
+
+    private static Pair pix2pix(Options o, String name) {
+        Pix2pixSpec spec = new Pix2pixSpec(o.inputChannels(), o.channels(), o.imageSize(), o.width(),
+                o.discriminatorWidth(), o.residualBlocks());
+        Model generator = name.equals("pix2pix-unet") ? Pix2pix.unet(spec) : Pix2pix.resnet(spec);
+        return new Pair(generator, Pix2pix.patchDiscriminator(spec, name));
+    }
+
+    /** Whether {@code name} maps an input image to an output image (pix2pix) rather than a latent code. */
+    public static boolean isImageToImage(String name) {
+        return name.startsWith("pix2pix-");
     }
 
     public static synchronized void register(String name, Function<Options, Pair> factory) {

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gancompress.GanCompressException;
 import dev.gancompress.data.BatchSampler;
 import dev.gancompress.data.ImageDataset;
-import dev.gancompress.model.Input;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
 import dev.gancompress.model.WeightSlot;
 import dev.gancompress.nn.Adam;
 import dev.gancompress.nn.Initializer;
+import dev.gancompress.nn.Losses;
 import dev.gancompress.nn.Network;
 import dev.gancompress.nn.Tensor;
 
@@ -32,6 +32,11 @@ import java.util.SplittableRandom;
  * on the adversarial loss plus any extra {@link GeneratorLossTerm}s. A frozen discriminator skips its update
  * (distillation against a fixed teacher critic).
  *
+ * <p>Image-to-image pairs (pix2pix, Isola et al. 2017): when the generator reads an image instead of a latent code,
+ * the data are (input, target) pairs stacked along channels ({@code PairedDataset.stacked()}); the generator maps
+ * the input, the discriminator judges (input, target) against (input, output), and the generator's objective adds
+ * {@link #reconstructionWeight} times the mean absolute error to the target (pix2pix's lambda = 100).
+ *
  * <p>The trainer copies nothing of the caller's models: it trains them in place and checkpoints them.
  */
 public final class GanTrainer {
@@ -42,7 +47,10 @@ public final class GanTrainer {
     private final List<TrainingHook> hooks = new ArrayList<>();
     private final List<GeneratorLossTerm> terms = new ArrayList<>();
     private boolean discriminatorFrozen;
+    /** Whether the current run is image-to-image (set by {@link #run}); part of the checkpoint's run identity. */
+    private boolean paired;
     private float adversarialWeight = 1f;
+    private float reconstructionWeight = 100f;
 
     public GanTrainer(TrainingConfig config) {
         this.config = config;
@@ -71,6 +79,19 @@ public final class GanTrainer {
         return this;
     }
 
+    /**
+     * Weight of the L1 distance to the target in the generator's objective of image-to-image training (ignored for
+     * latent GANs). pix2pix's lambda = 100 keeps outputs close to the ground truth while the adversarial term makes
+     * them sharp; 0 trains on the adversarial term alone.
+     */
+    public GanTrainer reconstructionWeight(float weight) {
+        if (weight < 0 || !Float.isFinite(weight)) {
+            throw new GanCompressException("L1 weight must be a finite number >= 0, got " + weight);
+        }
+        this.reconstructionWeight = weight;
+        return this;
+    }
+
     /** The summary of a finished (or step-limited) run. */
     public record Result(long steps, long stepsThisRun, double seconds, double imagesPerSecond, boolean finished,
                          boolean stoppedEarly) {
@@ -82,15 +103,20 @@ public final class GanTrainer {
         Initializer.dcgan(discriminator, config.seed() + 1);
     }
 
+    /**
+     * Trains on {@code data}: images for a latent GAN, {@code PairedDataset.stacked()} pairs for an image-to-image
+     * generator.
+     */
     public Result run(Model generator, Model discriminator, ImageDataset data, Path runDir, boolean resume) {
-        checkCompatible(generator, discriminator, data);
+        paired = StepInputs.isPaired(generator);
+        StepInputs io = StepInputs.of(generator, discriminator, data, config.batchSize(), config.seed());
         Network g = new Network(generator);
         Network d = new Network(discriminator);
         Adam adamG = new Adam(g.parameters(), new Adam.Settings(config.generatorLearningRate(), config.beta1(),
                 config.beta2(), 1e-8, 0));
         Adam adamD = new Adam(d.parameters(), new Adam.Settings(config.discriminatorLearningRate(), config.beta1(),
                 config.beta2(), 1e-8, 0));
-        BatchSampler sampler = new BatchSampler(data, config.batchSize(), config.seed(), true);
+        BatchSampler sampler = new BatchSampler(io.sampled(), config.batchSize(), config.seed(), true);
         int perEpoch = sampler.batchesPerEpoch();
         if (perEpoch < 1) {
             throw new GanCompressException("dataset " + data.description() + " has " + data.size()
@@ -120,31 +146,18 @@ public final class GanTrainer {
                 h.onResumeAfterEpoch(startEpoch - 1, step);
             }
         }
-        Input latent = generator.input(Input.Kind.LATENT);
-        Input gLabel = generator.input(Input.Kind.LABEL);
-        Input dImage = discriminator.input(Input.Kind.IMAGE);
-        Input dLabel = discriminator.input(Input.Kind.LABEL);
         int batch = config.batchSize();
-        int imageSize = data.imageSize();
-        float[] real = new float[batch * imageSize];
-        int[] labels = new int[batch];
-        float[] labelFloats = new float[batch];
-        float[] z = new float[batch * latent.shape().size()];
-        Tensor zTensor = new Tensor(new int[] {batch, latent.shape().size()}, z);
-        Tensor labelTensor = new Tensor(new int[] {batch}, labelFloats);
-        int[] imageShape = {batch, data.channels(), data.height(), data.width()};
-        Tensor realTensor = new Tensor(imageShape, real);
-        float[] dGrad = new float[batch];
-        Tensor dGradTensor = new Tensor(new int[] {batch, 1}, dGrad);
-        Map<String, Tensor> gInputs = new HashMap<>();
-        gInputs.put(latent.name(), zTensor);
-        if (gLabel != null) {
-            gInputs.put(gLabel.name(), labelTensor);
-        }
-        Map<String, Tensor> dInputs = new HashMap<>();
-        if (dLabel != null) {
-            dInputs.put(dLabel.name(), labelTensor);
-        }
+        String dImage = io.judged;
+        Tensor realTensor = io.realTensor;
+        // one logit per sample (DCGAN) or per patch (PatchGAN); the losses average over all of them
+        int[] dOut = discriminator.outputShape().dims();
+        int[] dGradShape = new int[dOut.length + 1];
+        dGradShape[0] = batch;
+        System.arraycopy(dOut, 0, dGradShape, 1, dOut.length);
+        float[] dGrad = new float[batch * discriminator.outputShape().size()];
+        Tensor dGradTensor = new Tensor(dGradShape, dGrad);
+        Map<String, Tensor> gInputs = io.generatorInputs;
+        Map<String, Tensor> dInputs = new HashMap<>(io.discriminatorInputs);
         long started = System.nanoTime();
         long stepsThisRun = 0;
         Map<String, float[]> extraGrads = new HashMap<>();
@@ -158,32 +171,31 @@ public final class GanTrainer {
                     saveCheckpoint(checkpointFile, generator, discriminator, adamG, adamD, step, epoch, b);
                     return finish(step, stepsThisRun, started, false);
                 }
-                sampler.fill(epoch, b, real, labels);
-                for (int i = 0; i < batch; i++) {
-                    labelFloats[i] = labels[i];
-                }
-                latentNoise(config.seed(), step, z);
+                io.fill(sampler, epoch, b, step);
                 Map<String, Double> losses = new LinkedHashMap<>();
                 double lrScale = learningRateScale(step);
                 Tensor fake = g.forward(gInputs, true);
                 if (!discriminatorFrozen) {
                     d.zeroGradients();
-                    dInputs.put(dImage.name(), realTensor);
+                    dInputs.put(dImage, realTensor);
                     losses.put("d_real", config.loss().discriminatorReal(d.forward(dInputs, true).data(), dGrad));
                     d.backward(dGradTensor, true);
-                    dInputs.put(dImage.name(), fake);
+                    dInputs.put(dImage, fake);
                     losses.put("d_fake", config.loss().discriminatorFake(d.forward(dInputs, true).data(), dGrad));
                     d.backward(dGradTensor, true);
                     adamD.step(config.discriminatorLearningRate() * lrScale);
                 }
                 java.util.Arrays.fill(outGrad, 0f);
                 if (adversarialWeight > 0) {
-                    dInputs.put(dImage.name(), fake);
+                    dInputs.put(dImage, fake);
                     losses.put("g_adv", config.loss().generator(d.forward(dInputs, !discriminatorFrozen).data(),
                             dGrad, adversarialWeight));
                     d.backward(dGradTensor, false);
-                    float[] fromD = d.inputGradient(dImage.name()).data();
+                    float[] fromD = d.inputGradient(dImage).data();
                     System.arraycopy(fromD, 0, outGrad, 0, outGrad.length);
+                }
+                if (io.target() != null) {
+                    losses.put("l1", Losses.l1(fake.data(), io.target(), outGrad, reconstructionWeight, true));
                 }
                 extraGrads.clear();
                 for (GeneratorLossTerm term : terms) {
@@ -259,33 +271,14 @@ public final class GanTrainer {
         }
     }
 
-    private void checkCompatible(Model generator, Model discriminator, ImageDataset data) {
-        if (generator.input(Input.Kind.LATENT) == null) {
-            throw new GanCompressException("generator " + generator.name() + " has no latent input");
-        }
-        Input image = discriminator.input(Input.Kind.IMAGE);
-        if (image == null) {
-            throw new GanCompressException("discriminator " + discriminator.name() + " has no image input");
-        }
-        int[] want = {data.channels(), data.height(), data.width()};
-        if (!java.util.Arrays.equals(image.shape().dims(), want)
-                || !java.util.Arrays.equals(generator.outputShape().dims(), want)) {
-            throw new GanCompressException("dataset " + data.description() + " has images "
-                    + java.util.Arrays.toString(want) + ", but the generator makes " + generator.outputShape()
-                    + " and the discriminator expects " + image.shape());
-        }
-        boolean conditional = generator.input(Input.Kind.LABEL) != null;
-        if (conditional && data.numClasses() < generator.input(Input.Kind.LABEL).numClasses()) {
-            throw new GanCompressException("the conditional generator needs labels of "
-                    + generator.input(Input.Kind.LABEL).numClasses() + " classes, but dataset "
-                    + data.description() + " has " + data.numClasses());
-        }
-    }
-
     private String configKey() {
         ObjectNode node = JSON.valueToTree(config);
         node.remove("epochs");
         node.remove("maxSteps");
+        if (paired) {
+            // only image-to-image runs have the term, so latent runs keep the keys of their existing checkpoints
+            node.put("l1Weight", reconstructionWeight);
+        }
         return node.toString();
     }
 

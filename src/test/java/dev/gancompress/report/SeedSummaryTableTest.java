@@ -19,7 +19,7 @@ class SeedSummaryTableTest {
         QualityReport.Cost cost = new QualityReport.Cost(100, 400, 400, 1000, 10, 10, 1, 0.5, "test");
         return new QualityReport("m", "m.onnx", "0", null, null, new QualityReport.Evaluator("e", "0", "f", 2, 0.9),
                 new QualityReport.Reference("r", "0", 10), 10, 1, fid, 0.001, 0, 1, 10, 0.5, 0.5, 3, iv,
-                new QualityReport.Fidelity(psnr, 0.5, 1), null, cost);
+                new QualityReport.Fidelity(psnr, 0.5, 1), null, cost, null);
     }
 
     private static List<ResultRow> rows(double fidA, double fidB, double halfWidth) {
