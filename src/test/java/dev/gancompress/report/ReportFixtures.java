@@ -25,7 +25,7 @@ final class ReportFixtures {
         QualityReport q = new QualityReport(name, name + ".onnx", "0".repeat(64), null, null,
                 new QualityReport.Evaluator("e.onnx", "1".repeat(64), "features", 128, 0.9),
                 new QualityReport.Reference("test", "2".repeat(64), 100), 100, 1, fid, 0.01, 0.001, 10, 50, 0.8, 0.7, 3,
-                null, null, null, QualityReport.Cost.of(cost));
+                null, null, null, QualityReport.Cost.of(cost), null);
         return new ReportEntry(name, families.isEmpty() ? "teacher" : String.join("+", families), "", families, q,
                 cost, bytes, imagesPerSecond, Map.of("recipe", "{}"));
     }
