@@ -2,7 +2,9 @@ package dev.gancompress.runtime;
 
 import dev.gancompress.GanCompressException;
 import dev.gancompress.model.Model;
+import dev.gancompress.nn.Adam;
 import dev.gancompress.nn.Network;
+import dev.gancompress.nn.Parameter;
 import dev.gancompress.nn.Parallel;
 import dev.gancompress.nn.Tensor;
 
@@ -50,6 +52,44 @@ public final class EngineInference implements InferenceBackend {
             @Override
             public void close() {
                 // heap only: the network's buffers go with it
+            }
+        };
+    }
+
+    @Override
+    public TrainingStep openTraining(Model model, int batch, int threads, long seed) {
+        if (threads != Parallel.threads()) {
+            throw new GanCompressException("the engine runs on its pool of " + Parallel.threads()
+                    + " thread(s), fixed per process (-Dgancompress.threads=N); asked for " + threads);
+        }
+        Network network = new Network(model.copy());
+        Adam adam = new Adam(network.parameters(), new Adam.Settings(TrainingStep.LEARNING_RATE, TrainingStep.BETA1,
+                TrainingStep.BETA2, TrainingStep.EPSILON, 0));
+        Map<String, Tensor> feeds = BenchInputs.seeded(model, batch, new java.util.SplittableRandom(seed));
+        return new TrainingStep() {
+            @Override
+            public void step() {
+                network.zeroGradients();
+                Tensor y = network.forward(feeds, true);
+                float[] grad = new float[y.data().length];
+                java.util.Arrays.fill(grad, 1f / grad.length);
+                network.backward(new Tensor(y.shape(), grad), true);
+                adam.step(TrainingStep.LEARNING_RATE);
+            }
+
+            @Override
+            public float[] parameter(String name) {
+                for (Parameter p : network.parameters()) {
+                    if (p.name().equals(name)) {
+                        return p.weights().data().clone();
+                    }
+                }
+                throw new GanCompressException("no trainable tensor '" + name + "' in " + model.name());
+            }
+
+            @Override
+            public void close() {
+                // heap only
             }
         };
     }

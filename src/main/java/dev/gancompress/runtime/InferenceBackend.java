@@ -25,4 +25,13 @@ public interface InferenceBackend {
      * model and the layer when this backend cannot run it (e.g. a transposed convolution on DJL's PyTorch engine).
      */
     InferenceSession open(Model model, int threads);
+
+    /**
+     * A {@link TrainingStep} of a copy of {@code model} (the model itself is not changed) on a seeded batch of
+     * {@code batch}; a {@code GanCompressException} when this backend does not train or cannot run the model.
+     */
+    default TrainingStep openTraining(Model model, int batch, int threads, long seed) {
+        throw new dev.gancompress.GanCompressException("backend '" + name() + "' runs inference only; training "
+                + "steps are timed on engine and djl");
+    }
 }

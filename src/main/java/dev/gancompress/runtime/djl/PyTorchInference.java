@@ -8,7 +8,13 @@ import dev.gancompress.GanCompressException;
 import dev.gancompress.model.Model;
 import dev.gancompress.nn.Tensor;
 import dev.gancompress.runtime.InferenceBackend;
+import dev.gancompress.runtime.BenchInputs;
 import dev.gancompress.runtime.InferenceSession;
+import dev.gancompress.runtime.TrainingStep;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.SplittableRandom;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +39,8 @@ public final class PyTorchInference implements InferenceBackend {
     @Override
     public String describe(int threads) {
         return "PyTorch " + engine(threads).getVersion() + " CPU through DJL " + Engine.getDjlVersion() + ", intra-op "
-                + threads + " thread(s), inter-op 1";
+                + threads + " thread(s), inter-op 1, OpenMP wait policy "
+                + java.util.Objects.requireNonNullElse(System.getenv("OMP_WAIT_POLICY"), "unset (threads spin)");
     }
 
     @Override
@@ -106,6 +113,54 @@ public final class PyTorchInference implements InferenceBackend {
                 manager.close();
             }
         };
+    }
+
+    @Override
+    public TrainingStep openTraining(Model model, int batch, int threads, long seed) {
+        Engine engine = engine(threads);
+        requireThreads(threads);
+        NDManager manager = engine.newBaseManager();
+        try {
+            PyTorchGraph graph = new PyTorchGraph(model, manager);
+            graph.parameters().values().forEach(p -> p.setRequiresGradient(true));
+            Map<String, Tensor> feeds = BenchInputs.seeded(model, batch, new SplittableRandom(seed));
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) TrainingStep.LEARNING_RATE))
+                    .optBeta1((float) TrainingStep.BETA1).optBeta2((float) TrainingStep.BETA2)
+                    .optEpsilon((float) TrainingStep.EPSILON).build();
+            return new TrainingStep() {
+                @Override
+                public void step() {
+                    // inputs in a per-step manager: every tensor computed from them goes with it
+                    try (NDManager step = manager.newSubManager()) {
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            collector.backward(graph.forward(toTorch(step, feeds), true).mean());
+                        }
+                        for (Map.Entry<String, NDArray> p : graph.parameters().entrySet()) {
+                            NDArray grad = p.getValue().getGradient();
+                            adam.update(p.getKey(), p.getValue(), grad);
+                            grad.muli(0); // PyTorch accumulates gradients; zero_grad between steps
+                        }
+                    }
+                }
+
+                @Override
+                public float[] parameter(String name) {
+                    NDArray p = graph.parameters().get(name);
+                    if (p == null) {
+                        throw new GanCompressException("no trainable tensor '" + name + "' in " + model.name());
+                    }
+                    return p.toFloatArray();
+                }
+
+                @Override
+                public void close() {
+                    manager.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 
     static Map<String, NDArray> toTorch(NDManager manager, Map<String, Tensor> inputs) {
