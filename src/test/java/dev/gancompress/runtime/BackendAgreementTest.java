@@ -66,6 +66,54 @@ class BackendAgreementTest {
                 .hasMessageContaining("no transposed convolution");
     }
 
+    /**
+     * On the discriminator. The generators put a training-mode BatchNorm after every weight layer, where the gradient
+     * of this trivial loss is float noise (BatchNorm removes the mean, so a bias before it has gradient exactly zero
+     * in exact arithmetic) and Adam's division by the gradient's size turns noise into full steps.
+     */
+    @Test
+    void oneTrainingStepUpdatesTheSameWeightsOnTheEngineAndOnPyTorch() {
+        InferenceBackend djl = InferenceBackends.get("djl");
+        assumeTrue(djl.unavailableReason() == null, "djl backend skipped: " + djl.unavailableReason());
+        for (Model m : new Model[] {TinyModels.discriminator(7)}) {
+            try (TrainingStep engine = InferenceBackends.get("engine").openTraining(m, 5, THREADS, 9);
+                 TrainingStep torch = djl.openTraining(m, 5, THREADS, 9)) {
+                for (int step = 0; step < 2; step++) {
+                    engine.step();
+                    torch.step();
+                }
+                for (dev.gancompress.model.Node n : m.nodes()) {
+                    for (dev.gancompress.model.WeightSlot slot : n.layer().weights()) {
+                        if (!slot.trainable()) {
+                            continue;
+                        }
+                        String name = n.name() + "." + slot.role();
+                        float[] a = engine.parameter(name);
+                        float[] b = torch.parameter(name);
+                        float[] before = slot.weights().data();
+                        double moved = 0;
+                        double[] diff = new double[a.length];
+                        for (int i = 0; i < a.length; i++) {
+                            diff[i] = Math.abs(a[i] - b[i]);
+                            moved = Math.max(moved, Math.abs(a[i] - before[i]));
+                        }
+                        // Adam divides by the gradient's own size, so a weight whose gradient is float noise (before a
+                        // training-mode BatchNorm the mean loss barely depends on it) moves by up to the learning rate
+                        // in either library's rounding: most weights agree closely, none by more than Adam's step.
+                        java.util.Arrays.sort(diff);
+                        assertThat(diff[diff.length / 2]).as(name + " median |difference|").isLessThanOrEqualTo(1e-6);
+                        assertThat(diff[(int) (0.95 * (diff.length - 1))]).as(name + " 95th percentile")
+                                .isLessThanOrEqualTo(1e-5);
+                        assertThat(diff[diff.length - 1]).as(name + " max").isLessThanOrEqualTo(
+                                2 * 2 * TrainingStep.LEARNING_RATE);
+                        // Adam's first steps move every weight with a gradient by about the learning rate
+                        assertThat(moved).as(name + " moved").isGreaterThan(1e-4);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void unknownBackendListsTheKnownOnes() {
         assertThatThrownBy(() -> InferenceBackends.get("tvm")).isInstanceOf(GanCompressException.class)
