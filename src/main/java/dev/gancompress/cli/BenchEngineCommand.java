@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench-engine", mixinStandardHelpOptions = true,
         description = "GEMM GFLOP/s on square and im2col shapes, and forward+backward time of the DCGAN teacher "
-                + "generator at batch 64. With --int8: ONNX Runtime images/s of a generator in fp32 and in int8 "
+                + "generator at batch 64, per layer (engine against ONNX Runtime and PyTorch: the bench command). "
+                + "With --int8: ONNX Runtime images/s of a generator in fp32 and in int8 "
                 + "(int8 weights, calibrated uint8 activations) in one run, their ratio and PSNR.")
 final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--int8", paramLabel = "FILE",

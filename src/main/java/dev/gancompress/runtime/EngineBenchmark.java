@@ -84,6 +84,11 @@ public final class EngineBenchmark {
         }
     }
 
+    /** Best GFLOP/s of one shape on the whole pool, over at least 0.4 s of repetitions (the roofline's fp32 GEMM). */
+    public static double gemmGflops(GemmShape s) {
+        return gflops(s, Operands.of(s, 42), false);
+    }
+
     private static double gflops(GemmShape s, Operands o, boolean singleThread) {
         Runnable call = () -> Gemm.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), o.a(), 0, o.lda(),
                 o.b(), 0, o.ldb(), o.c(), 0, s.n(), false);

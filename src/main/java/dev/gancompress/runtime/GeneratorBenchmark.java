@@ -14,25 +14,10 @@ import java.util.Map;
 /**
  * Times the teacher-sized DCGAN generator on the engine at batch 64: inference forward, and a training
  * forward + backward (parameter and input gradients). Reports achieved GFLOP/s from the IR's MAC count
- * (backward counted as 2x forward).
+ * (backward counted as 2x forward). Comparisons with other runtimes are {@link InferenceBenchmark}'s.
  */
 public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
-    }
-
-    /** Seconds per forward of the same model and inputs in ONNX Runtime (same threads, same process). */
-    static double onnxRuntimeForward(Model g, Map<String, Tensor> in, int reps) {
-        byte[] bytes = dev.gancompress.onnx.OnnxExporter.toBytes(g, Map.of());
-        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(bytes, dev.gancompress.nn.Parallel.threads())) {
-            for (int i = 0; i < 3; i++) {
-                ort.run(in);
-            }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                ort.run(in);
-            }
-            return (System.nanoTime() - t0) / 1e9 / reps;
-        }
     }
 
     public static void report(PrintStream out) {
@@ -72,13 +57,13 @@ public final class GeneratorBenchmark {
                 flops / fwd / 1e9, batch / fwd);
         out.printf(Locale.ROOT, "  forward + backward  %8.2f ms  %7.1f GFLOP/s  %8.0f images/s%n", train * 1e3,
                 3 * flops / train / 1e9, batch / train);
-        double ort = onnxRuntimeForward(g, in, reps);
-        out.printf(Locale.ROOT, "  ONNX Runtime forward %7.2f ms  %7.1f GFLOP/s  %8.0f images/s  (engine/ORT speed ratio %.2f)%n",
-                ort * 1e3, flops / ort / 1e9, batch / ort, ort / fwd);
         out.println("  per layer, ms per pass (forward | backward), averaged over eval and training passes:");
         for (Map.Entry<String, double[]> e : net.profile().entrySet()) {
             out.printf(Locale.ROOT, "    %-12s %8.2f | %8.2f%n", e.getKey(), e.getValue()[0] / (2 * reps),
                     e.getValue()[1] / reps);
         }
+        // The in-process ORT line that was here timed ORT with spinning threads right after the engine; the
+        // comparison now has its own protocol (interleaved, spinning off) in InferenceBenchmark.
+        out.println("  engine vs ONNX Runtime (and PyTorch): gancompress bench --model FILE --backend engine,ort[,djl]");
     }
 }

@@ -62,7 +62,7 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         OrtSession s = null;
         try {
-            opts.setIntraOpNumThreads(intraOpThreads);
+            configure(opts, intraOpThreads);
             s = bytes != null ? env.createSession(bytes, opts) : env.createSession(file.toString(), opts);
             for (Map.Entry<String, NodeInfo> e : s.getInputInfo().entrySet()) {
                 if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
@@ -88,6 +88,30 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
     }
 
     /**
+     * The settings of every session here, all explicit rather than ORT's defaults: {@code intraOpThreads} threads,
+     * one inter-op thread and sequential execution (a generator is a chain, nothing runs in parallel across nodes),
+     * every graph optimisation, and intra-op spinning off. Spinning workers busy-wait between operators; in a process
+     * that also runs the engine's pool, or on a machine shared with other jobs, they take the cores the other threads
+     * need, which is how an in-process comparison once put ORT at a third of its speed (issue 12).
+     */
+    static void configure(OrtSession.SessionOptions opts, int intraOpThreads) throws OrtException {
+        opts.setIntraOpNumThreads(intraOpThreads);
+        opts.setInterOpNumThreads(1);
+        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        opts.setOptimizationLevel(OPTIMIZATION);
+        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+        opts.addConfigEntry("session.inter_op.allow_spinning", "0");
+    }
+
+    /** The graph optimisation level of every session (ORT's own default, set so that reports can state it). */
+    public static final OrtSession.SessionOptions.OptLevel OPTIMIZATION = OrtSession.SessionOptions.OptLevel.ALL_OPT;
+
+    /** ONNX Runtime's version, for reports. */
+    public static String version() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /**
      * Writes the graph ONNX Runtime actually executes for {@code model} (all graph optimisations, as every session
      * here runs) to {@code file}: the evidence of which kernels run, e.g. whether QDQ around a Conv became a
      * QLinearConv. The file may hold contrib operators (com.microsoft domain) and layouts of this machine.
@@ -95,8 +119,7 @@ public final class OnnxRuntimeBackend implements AutoCloseable {
     public static void writeOptimizedModel(byte[] model, Path file) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(1);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            configure(opts, 1);
             opts.setOptimizedModelFilePath(file.toString());
             env.createSession(model, opts).close();
         } catch (OrtException e) {
