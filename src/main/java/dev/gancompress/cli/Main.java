@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad input (a file, field or option).",
                 "Add --debug anywhere on the command line to print the stack trace of a failure."},
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
-                BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class,
+                BenchEngineCommand.class, CompressCommand.class, CompareKdPruneCommand.class, CompareBudgetCommand.class,
                 CompareLowRankQuantCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
                 MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
