@@ -162,6 +162,11 @@ public final class BudgetCurves {
     private QualityEvaluation evaluation() {
         if (evaluation == null) {
             evaluation = in.evaluation().get();
+            // points are keyed by the settings' sample count: an evaluation of another size would never match
+            if (evaluation.settings().samples() != s.samples()) {
+                throw new GanCompressException("compare-budget: the evaluation makes " + evaluation.settings().samples()
+                        + " samples, the settings say " + s.samples());
+            }
         }
         return evaluation;
     }

@@ -24,7 +24,7 @@ public enum BudgetMethod {
     PRUNE_KD("pruning-initialised distillation", true, LearningRateSchedule.Kind.CONSTANT),
     PRUNE_KD_LINEAR("pruning-initialised distillation, lr linear to 0", true, LearningRateSchedule.Kind.LINEAR),
     PRUNE_KD_COSINE("pruning-initialised distillation, lr cosine to 0", true, LearningRateSchedule.Kind.COSINE),
-    /** OMGD-style: no discriminator, output L1 + L2 halves and features only. */
+    /** OMGD-style (Ren et al. 2021): no discriminator at all, output L1 and block features only. */
     PRUNE_KD_DFREE("discriminator-free distillation (output + features), lr linear to 0", true,
             LearningRateSchedule.Kind.LINEAR),
     PRUNE_KD_MMD("pruning-initialised distillation + MMD to teacher features, lr linear to 0", true,
