@@ -101,9 +101,9 @@ public final class BudgetReport {
     private static void plot(Path file, String tag, double fraction, Map<String, List<Summary>> byMethod,
                              Point teacher) {
         XYChart chart = new XYChartBuilder().width(1000).height(600)
-                .title("Students at " + tag + " of the teacher's MACs: FID vs fine-tuning steps (mean over seeds; "
-                        + "bars: union of 95% intervals)")
-                .xAxisTitle("fine-tuning steps (batch 64, log scale)").yAxisTitle("FID (evaluator units, log scale)")
+                .title("Students at " + tag + " of the teacher's MACs: FID vs fine-tuning steps")
+                .xAxisTitle("fine-tuning steps (batch 64, log scale)")
+                .yAxisTitle("FID, mean over seeds (bars: union of 95% intervals; log scale)")
                 .build();
         org.knowm.xchart.style.XYStyler st = chart.getStyler();
         st.setXAxisLogarithmic(true);

@@ -51,4 +51,17 @@ class LearningRateScheduleTest {
         fixed.onStart(0, 40);
         assertThat(fixed.learningRateScale(10)).isCloseTo(0.9, within(1e-12));
     }
+
+    @Test
+    void aRecipeStepSetsTheFineTuneSchedule() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var technique = dev.gancompress.compress.CompressionRegistry.create("lr-schedule",
+                json.readTree("{\"kind\": \"COSINE\", \"warmupSteps\": 5}"));
+        var settings = technique.fineTuneSettings(dev.gancompress.compress.FineTuning.Settings.defaults(100, 1));
+        assertThat(settings.schedule()).isEqualTo(new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 5L));
+        assertThat(settings.steps()).isEqualTo(100);
+        assertThatThrownBy(() -> dev.gancompress.compress.CompressionRegistry.create("lr-schedule",
+                json.readTree("{\"kind\": \"STEP\"}")))
+                .isInstanceOf(GanCompressException.class).hasMessageContaining("CONSTANT, LINEAR, COSINE");
+    }
 }
