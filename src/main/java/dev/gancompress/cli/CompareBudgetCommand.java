@@ -1,6 +1,7 @@
 package dev.gancompress.cli;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.compress.distill.EvaluationNetworkGuard;
 import dev.gancompress.data.Datasets;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.metrics.DomainEvaluator;
@@ -86,6 +87,11 @@ final class CompareBudgetCommand implements Callable<Integer> {
         ImageDataset reference = Datasets.open(inputs.reference, inputs.dataDir, image[0], image[1], image[2],
                 Datasets.Fit.PAD);
         evaluator.requireShape(reference);
+        if (needsNet) {
+            // before any training: a feature network that is, or derives from, the evaluator is refused
+            EvaluationNetworkGuard.refuseEvaluationNetwork(ModelFiles.read(featureNetwork), featureNetwork.toString(),
+                    DomainEvaluator.sha256(featureNetwork), evaluator.model(), evaluator.sha256());
+        }
         Files.createDirectories(work);
         BudgetCurves curves = new BudgetCurves(new BudgetCurves.Inputs(teacher, inputs.teacher.toString(),
                 discriminator, train, evaluator.model(),
