@@ -107,20 +107,12 @@ public final class Distillation implements Compression {
         if (featureNetwork == null) {
             Path file = Path.of(config.featureNetwork());
             Model network = OnnxImporter.read(file);
-            EvaluationNetworkGuard.refuseEvaluationNetwork(network, file.toString(), sha256(file),
+            EvaluationNetworkGuard.refuseEvaluationNetwork(network, file.toString(),
+                    dev.gancompress.metrics.DomainEvaluator.sha256(file),
                     context.evaluator(), null);
             featureNetwork = network;
         }
         return featureNetwork;
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(java.nio.file.Files.readAllBytes(file)));
-        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-            throw new GanCompressException("cannot read feature network " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private static Model teacher(CompressionContext context) {
