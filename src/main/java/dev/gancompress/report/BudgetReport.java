@@ -134,7 +134,9 @@ public final class BudgetReport {
             maxSteps = Math.max(maxSteps, curve.get(curve.size() - 1).steps());
         }
         if (teacher != null && maxSteps > 0) {
-            double[] x = {minSteps, maxSteps};
+            // a single budget would make the reference lines zero-wide: widen them around it
+            double[] x = minSteps == maxSteps ? new double[] {minSteps / 1.5, maxSteps * 1.5}
+                    : new double[] {minSteps, maxSteps};
             addLine(chart, "teacher FID", x, teacher.fid(), Color.BLACK);
             double goal = fraction <= 0.125 + 1e-9 ? 1.25 : 1.10;
             addLine(chart, String.format(Locale.ROOT, "goal: teacher +%d%%", Math.round((goal - 1) * 100)), x,
