@@ -103,7 +103,7 @@ final class CompressCommand implements Callable<Integer> {
             description = "Fine-tuning steps between checkpoints (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--evaluator", description = "Evaluator ONNX file, for distillation's perceptual loss.")
+    @Option(names = "--evaluator", description = "Evaluation network ONNX file; feature-network losses (kd_perceptual, kd_mmd) are refused if their network is, or derives from, it.")
     Path evaluator;
 
     @Override

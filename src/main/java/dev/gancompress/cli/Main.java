@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 "Add --debug anywhere on the command line to print the stack trace of a failure."},
         subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
                 BenchEngineCommand.class, BenchCommand.class, CompressCommand.class, CompareKdPruneCommand.class,
+                CompareBudgetCommand.class,
                 CompareLowRankQuantCommand.class, TrainEvaluatorCommand.class, EvaluateCommand.class,
                 MetricsSanityCommand.class, EncodeCommand.class, DecodeCommand.class, ImportCommand.class,
                 SweepCommand.class, CommandLine.HelpCommand.class})

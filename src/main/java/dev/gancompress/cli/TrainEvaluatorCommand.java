@@ -3,6 +3,7 @@ package dev.gancompress.cli;
 import dev.gancompress.GanCompressException;
 import dev.gancompress.data.Datasets;
 import dev.gancompress.data.ImageDataset;
+import dev.gancompress.metrics.ClassifierArchitecture;
 import dev.gancompress.metrics.DomainEvaluator;
 import dev.gancompress.metrics.EvaluatorTrainer;
 import me.tongfei.progressbar.ProgressBar;
@@ -51,6 +52,12 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
             description = "Seed of initialisation and batch order (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--arch", defaultValue = "standard",
+            description = "Classifier architecture: standard (the evaluator the metrics use) or narrow-deep (a "
+                    + "different network whose features training losses may use; train it with another --seed) "
+                    + "(default ${DEFAULT-VALUE}).")
+    String arch;
+
     @Option(names = "--out", required = true, description = "Evaluator ONNX file to write.")
     Path out;
 
@@ -59,7 +66,9 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvaluatorTrainer.Settings settings = new EvaluatorTrainer.Settings(epochs, batchSize, learningRate, seed);
+        ClassifierArchitecture architecture = ClassifierArchitecture.parse(arch);
+        EvaluatorTrainer.Settings settings = new EvaluatorTrainer.Settings(epochs, batchSize, learningRate, seed,
+                architecture);
         ImageDataset train = Datasets.open(data, dataDir);
         String testSpec = testData != null ? testData
                 : data.equals(Datasets.FASHION_MNIST) ? Datasets.FASHION_MNIST_TEST : null;
@@ -77,13 +86,18 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("command", Main.invocation());
         provenance.put("seed", Long.toString(seed));
+        provenance.put(ClassifierArchitecture.META_ARCH, architecture.name());
+        if (architecture != ClassifierArchitecture.STANDARD) {
+            provenance.put(DomainEvaluator.META_ROLE, "feature-network");
+        }
         provenance.put("dataset_sha256", train.contentHash());
         provenance.put(DomainEvaluator.META_FEATURE_LAYER, DomainEvaluator.FEATURE_LAYER);
         provenance.put(DomainEvaluator.META_FEATURE_SCALE, String.format(Locale.ROOT, "%.6g", result.featureScale()));
         provenance.put(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
         provenance.put(DomainEvaluator.META_TEST_SET, testSpec);
         provenance.put(DomainEvaluator.META_TEST_SET_HASH, test.contentHash());
-        ModelFiles.report(out, dev.gancompress.runtime.VerifiedModelWriter.write(result.model().withName("evaluator-"
+        String prefix = architecture == ClassifierArchitecture.STANDARD ? "evaluator-" : "feature-net-";
+        ModelFiles.report(out, dev.gancompress.runtime.VerifiedModelWriter.write(result.model().withName(prefix
                 + nameOf(data)), out, provenance, verifyOption.verify()));
         try {
             Files.deleteIfExists(checkpoint);

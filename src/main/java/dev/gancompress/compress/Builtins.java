@@ -23,6 +23,7 @@ final class Builtins {
         CompressionRegistry.register(dev.gancompress.compress.prune.NetworkSlimming.NAME,
                 dev.gancompress.compress.prune.NetworkSlimming.Config.class,
                 dev.gancompress.compress.prune.NetworkSlimming::new);
+        CompressionRegistry.register(LearningRateScheduling.NAME, dev.gancompress.train.LearningRateSchedule.class, LearningRateScheduling::new);
         CompressionRegistry.register(UncompressedControl.NAME, UncompressedControl.Config.class,
                 UncompressedControl::new);
         CompressionRegistry.register(dev.gancompress.compress.distill.Distillation.NAME,

@@ -6,6 +6,8 @@ import dev.gancompress.model.Model;
 import dev.gancompress.train.GanLoss;
 import dev.gancompress.train.GanTrainer;
 import dev.gancompress.train.GeneratorLossTerm;
+import dev.gancompress.train.LearningRateSchedule;
+import dev.gancompress.train.LearningRateScheduleHook;
 import dev.gancompress.train.TrainingConfig;
 import dev.gancompress.train.TrainingHook;
 
@@ -15,19 +17,54 @@ import java.util.List;
 /**
  * Fine-tunes a compressed generator for a fixed number of steps with the adversarial loss against a copy of the
  * teacher's discriminator (fine-tuned along, or frozen), plus whatever the technique's controller adds. Equal
- * step budgets make techniques comparable. Resumable from {@code workDir}'s checkpoint.
+ * step budgets make techniques comparable. The settings' learning-rate schedule spans the {@code steps}. Resumable from {@code workDir}'s checkpoint.
  */
 public final class FineTuning {
-    /** Validated fine-tuning settings. */
+    /**
+     * Validated fine-tuning settings.
+     *
+     * @param schedule the learning-rate multiplier over the {@code steps} (null: constant)
+     */
     public record Settings(long steps, int batchSize, double generatorLearningRate,
                            double discriminatorLearningRate, GanLoss loss, float adversarialWeight,
-                           boolean freezeDiscriminator, long seed, int checkpointEverySteps) {
+                           boolean freezeDiscriminator, long seed, int checkpointEverySteps,
+                           LearningRateSchedule schedule) {
         public Settings {
             if (steps < 0 || batchSize < 2 || !(generatorLearningRate > 0) || !(discriminatorLearningRate > 0)
                     || adversarialWeight < 0 || checkpointEverySteps < 0) {
                 throw new GanCompressException("fine-tuning needs steps >= 0, batch >= 2, learning rates > 0, "
                         + "adversarial weight >= 0, checkpoint interval >= 0");
             }
+            schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
+        }
+
+        /** The settings at a constant learning rate. */
+        public Settings(long steps, int batchSize, double generatorLearningRate, double discriminatorLearningRate,
+                        GanLoss loss, float adversarialWeight, boolean freezeDiscriminator, long seed,
+                        int checkpointEverySteps) {
+            this(steps, batchSize, generatorLearningRate, discriminatorLearningRate, loss, adversarialWeight,
+                    freezeDiscriminator, seed, checkpointEverySteps, LearningRateSchedule.CONSTANT);
+        }
+
+        public Settings withSchedule(LearningRateSchedule s) {
+            return new Settings(steps, batchSize, generatorLearningRate, discriminatorLearningRate, loss,
+                    adversarialWeight, freezeDiscriminator, seed, checkpointEverySteps, s);
+        }
+
+        public Settings withSteps(long n) {
+            return new Settings(n, batchSize, generatorLearningRate, discriminatorLearningRate, loss,
+                    adversarialWeight, freezeDiscriminator, seed, checkpointEverySteps, schedule);
+        }
+
+        public Settings withSeed(long s) {
+            return new Settings(steps, batchSize, generatorLearningRate, discriminatorLearningRate, loss,
+                    adversarialWeight, freezeDiscriminator, s, checkpointEverySteps, schedule);
+        }
+
+        /** The same settings with another adversarial weight and discriminator freezing. */
+        public Settings withAdversarial(float weight, boolean frozen) {
+            return new Settings(steps, batchSize, generatorLearningRate, discriminatorLearningRate, loss, weight,
+                    frozen, seed, checkpointEverySteps, schedule);
         }
 
         public static Settings defaults(long steps, long seed) {
@@ -58,6 +95,9 @@ public final class FineTuning {
                 .adversarialWeight(s.adversarialWeight());
         for (GeneratorLossTerm term : controller.lossTerms()) {
             trainer.addGeneratorTerm(term);
+        }
+        if (s.schedule().kind() != LearningRateSchedule.Kind.CONSTANT || s.schedule().warmupSteps() > 0) {
+            trainer.addHook(new LearningRateScheduleHook(s.schedule()));
         }
         for (TrainingHook hook : controller.hooks()) {
             trainer.addHook(hook);

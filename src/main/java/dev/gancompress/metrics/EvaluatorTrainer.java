@@ -29,12 +29,18 @@ public final class EvaluatorTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Validated hyperparameters; the defaults reach about 91-92 % on Fashion-MNIST in 4 epochs. */
-    public record Settings(int epochs, int batchSize, double learningRate, long seed) {
+    public record Settings(int epochs, int batchSize, double learningRate, long seed, ClassifierArchitecture arch) {
         public Settings {
             if (epochs < 1 || batchSize < 2 || !(learningRate > 0)) {
                 throw new GanCompressException("evaluator training: epochs >= 1, batch size >= 2 and learning rate "
                         + "> 0 are required, got " + epochs + ", " + batchSize + ", " + learningRate);
             }
+            arch = arch == null ? ClassifierArchitecture.STANDARD : arch;
+        }
+
+        /** The standard (evaluator) architecture. */
+        public Settings(int epochs, int batchSize, double learningRate, long seed) {
+            this(epochs, batchSize, learningRate, seed, ClassifierArchitecture.STANDARD);
         }
 
         public static Settings defaults() {
@@ -102,8 +108,7 @@ public final class EvaluatorTrainer {
             throw new GanCompressException("test set " + test.description() + " does not match training set "
                     + train.description() + " in shape or classes");
         }
-        Model model = DomainEvaluator.architecture(train.channels(), train.height(), train.width(),
-                train.numClasses());
+        Model model = settings.arch().build(train.channels(), train.height(), train.width(), train.numClasses());
         DomainEvaluator.initialise(model, settings.seed());
         Network network = new Network(model);
         Adam adam = new Adam(network.parameters(), new Adam.Settings(settings.learningRate(), 0.9, 0.999, 1e-8, 0));

@@ -89,6 +89,15 @@ class BadInputTest {
     }
 
     @Test
+    void compareBudgetRefusesTheEvaluationNetworkAsAFeatureNetworkBeforeTraining() throws IOException {
+        Path work = dir.resolve("budget");
+        assertBadInput(run("compare-budget", "--methods", "prune-kd-mmd", "--feature-network",
+                "models/evaluator-fashion.onnx", "--work", work.toString()),
+                "models/evaluator-fashion.onnx is refused for a training loss", "evaluation network's file");
+        assertThat(work).doesNotExist();
+    }
+
+    @Test
     void missingDatasetFile() {
         Path images = dir.resolve("absent-images-idx3-ubyte.gz");
         assertBadInput(run("train", "--data", images.toString(), "--out", dir.resolve("run").toString()),

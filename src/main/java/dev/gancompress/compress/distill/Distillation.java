@@ -19,13 +19,14 @@ import java.util.Map;
  * Knowledge distillation of a GAN generator (Aguinaldo et al. 2019; GAN Compression, Li et al. 2020).
  * {@link #apply} derives the student (a width-scaled copy of the model, or a student file) and checks, before
  * any training, that every configured loss can be computed on it; {@link #controller} returns the named loss
- * terms: kd_output, kd_feature, kd_perceptual. The adversarial term against the teacher's discriminator is the
+ * terms: kd_output, kd_feature, kd_perceptual, kd_mmd. The adversarial term against the teacher's discriminator is the
  * trainer's own; {@link #fineTuneSettings} sets its weight and whether the discriminator is frozen.
  */
 public final class Distillation implements Compression {
     public static final String NAME = "distillation";
 
     private final DistillationConfig config;
+    private Model featureNetwork;
 
     public Distillation(DistillationConfig config) {
         this.config = config;
@@ -61,7 +62,10 @@ public final class Distillation implements Compression {
             FeatureDistillation.checkLayers(teacher, student, config.featureLayers());
         }
         if (config.perceptualWeight() > 0) {
-            PerceptualDistillation.check(context.evaluator(), teacher, config.perceptualLayer());
+            PerceptualDistillation.check(featureNetwork(context), teacher, config.perceptualLayer());
+        }
+        if (config.mmdWeight() > 0) {
+            FeatureNetwork.check(featureNetwork(context), teacher, config.mmdLayer(), "distribution matching");
         }
         return student.withMetadata(Map.of("compression", NAME));
     }
@@ -78,8 +82,13 @@ public final class Distillation implements Compression {
                     config.featureWeight().floatValue(), config.adapterLearningRate(), context.seed() + 1));
         }
         if (config.perceptualWeight() > 0) {
-            terms.add(new PerceptualDistillation(teacher, context.evaluator(), config.perceptualLayer(),
+            terms.add(new PerceptualDistillation(teacher, featureNetwork(context), config.perceptualLayer(),
                     config.perceptualWeight().floatValue()));
+        }
+        if (config.mmdWeight() > 0) {
+            terms.add(new DistributionMatching(teacher, featureNetwork(context), config.mmdLayer(),
+                    config.mmdKernel(), config.mmdTarget(), config.mmdBandwidth(), config.mmdWeight().floatValue(),
+                    context.data(), context.seed() + 2));
         }
         return new FineTuneController(terms, List.of());
     }
@@ -87,9 +96,23 @@ public final class Distillation implements Compression {
     /** {@code base} with this configuration's adversarial weight and discriminator freezing. */
     @Override
     public FineTuning.Settings fineTuneSettings(FineTuning.Settings base) {
-        return new FineTuning.Settings(base.steps(), base.batchSize(), base.generatorLearningRate(),
-                base.discriminatorLearningRate(), base.loss(), config.adversarialWeight().floatValue(),
-                config.freezeDiscriminator(), base.seed(), base.checkpointEverySteps());
+        return base.withAdversarial(config.adversarialWeight().floatValue(), config.freezeDiscriminator());
+    }
+
+    /**
+     * The feature network of kd_perceptual and kd_mmd, read once and checked against the evaluation network of the
+     * context (refused if it is that network or derives from it).
+     */
+    private Model featureNetwork(CompressionContext context) {
+        if (featureNetwork == null) {
+            Path file = Path.of(config.featureNetwork());
+            Model network = OnnxImporter.read(file);
+            EvaluationNetworkGuard.refuseEvaluationNetwork(network, file.toString(),
+                    dev.gancompress.metrics.DomainEvaluator.sha256(file),
+                    context.evaluator(), null);
+            featureNetwork = network;
+        }
+        return featureNetwork;
     }
 
     private static Model teacher(CompressionContext context) {

@@ -27,13 +27,34 @@ import java.util.Map;
  * @param perceptualLayer       the evaluator node whose value is compared (default: the evaluator's output)
  * @param adversarialWeight     weight of the trainer's adversarial term against the teacher's discriminator
  *                              (default 1; 0 trains on distillation alone)
- * @param freezeDiscriminator   keep the teacher's discriminator fixed (true) or fine-tune it along (default false)
+ * @param freezeDiscriminator   keep the teacher's discriminator fixed (true) or fine-tune it along (default false;
+ *                              true whenever adversarialWeight is 0, since nothing would read it)
+ * @param featureNetwork        ONNX classifier whose features kd_perceptual and kd_mmd compare; never the
+ *                              evaluation network nor one trained from its weights ({@link EvaluationNetworkGuard});
+ *                              required when perceptualWeight or mmdWeight is > 0
+ * @param mmdWeight             weight of {@link DistributionMatching} (default 0)
+ * @param mmdKernel             GAUSSIAN (default) or POLYNOMIAL
+ * @param mmdTarget             TEACHER (default: the teacher's images for the same codes) or REAL (training images)
+ * @param mmdBandwidth          Gaussian kernel width in feature units; absent: the median distance between the
+ *                              target's features of each step (the median heuristic, Gretton et al. 2012)
+ * @param mmdLayer              the feature network's node compared by kd_mmd (default: its recorded feature layer)
  */
 public record DistillationConfig(Double widthMultiplier, Map<String, Double> layerWidthMultipliers,
                                  String studentFile, StudentInit init, Double outputWeight, OutputLoss outputLoss,
                                  Double featureWeight, List<String> featureLayers, Double adapterLearningRate,
                                  Double perceptualWeight, String perceptualLayer, Double adversarialWeight,
-                                 Boolean freezeDiscriminator) {
+                                 Boolean freezeDiscriminator, String featureNetwork, Double mmdWeight,
+                                 MmdKernel mmdKernel, MmdTarget mmdTarget, Double mmdBandwidth, String mmdLayer) {
+    /** A configuration without the feature-network terms' fields (their defaults). */
+    public DistillationConfig(Double widthMultiplier, Map<String, Double> layerWidthMultipliers, String studentFile,
+                              StudentInit init, Double outputWeight, OutputLoss outputLoss, Double featureWeight,
+                              List<String> featureLayers, Double adapterLearningRate, Double perceptualWeight,
+                              String perceptualLayer, Double adversarialWeight, Boolean freezeDiscriminator) {
+        this(widthMultiplier, layerWidthMultipliers, studentFile, init, outputWeight, outputLoss, featureWeight,
+                featureLayers, adapterLearningRate, perceptualWeight, perceptualLayer, adversarialWeight,
+                freezeDiscriminator, null, null, null, null, null, null);
+    }
+
     public DistillationConfig {
         layerWidthMultipliers = layerWidthMultipliers == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(layerWidthMultipliers));
@@ -66,9 +87,19 @@ public record DistillationConfig(Double widthMultiplier, Map<String, Double> lay
                 adapterLearningRate);
         perceptualWeight = weight("perceptualWeight", perceptualWeight, 0.0);
         adversarialWeight = weight("adversarialWeight", adversarialWeight, 1.0);
-        freezeDiscriminator = freezeDiscriminator != null && freezeDiscriminator;
-        require(outputWeight + featureWeight + perceptualWeight + adversarialWeight > 0,
-                "outputWeight/featureWeight/perceptualWeight/adversarialWeight", "not all 0 (nothing to train on)", 0);
+        // without an adversarial term nothing reads the discriminator: training it would only cost time
+        freezeDiscriminator = adversarialWeight == 0 || (freezeDiscriminator != null && freezeDiscriminator);
+        mmdWeight = weight("mmdWeight", mmdWeight, 0.0);
+        mmdKernel = mmdKernel == null ? MmdKernel.GAUSSIAN : mmdKernel;
+        mmdTarget = mmdTarget == null ? MmdTarget.TEACHER : mmdTarget;
+        require(mmdBandwidth == null || (mmdBandwidth > 0 && Double.isFinite(mmdBandwidth)), "mmdBandwidth",
+                "a finite number > 0 (or absent for the median heuristic)", mmdBandwidth);
+        require(featureNetwork != null || (perceptualWeight == 0 && mmdWeight == 0), "featureNetwork",
+                "an ONNX classifier file when perceptualWeight or mmdWeight is > 0 (made by train-evaluator --arch "
+                        + "narrow-deep; the evaluation network itself is refused)", featureNetwork);
+        require(outputWeight + featureWeight + perceptualWeight + adversarialWeight + mmdWeight > 0,
+                "outputWeight/featureWeight/perceptualWeight/adversarialWeight/mmdWeight",
+                "not all 0 (nothing to train on)", 0);
     }
 
     /** A width-scaled student with the default losses (output L1, features, adversarial). */
@@ -86,7 +117,30 @@ public record DistillationConfig(Double widthMultiplier, Map<String, Double> lay
     public DistillationConfig withWeights(double output, double feature, double perceptual, double adversarial) {
         return new DistillationConfig(widthMultiplier, layerWidthMultipliers, studentFile, init, output, outputLoss,
                 feature, featureLayers, adapterLearningRate, perceptual, perceptualLayer, adversarial,
-                freezeDiscriminator);
+                adversarial == 0 ? null : freezeDiscriminator, featureNetwork, mmdWeight, mmdKernel, mmdTarget,
+                mmdBandwidth, mmdLayer);
+    }
+
+    /** The same configuration with another output distance. */
+    public DistillationConfig withOutputLoss(OutputLoss loss) {
+        return new DistillationConfig(widthMultiplier, layerWidthMultipliers, studentFile, init, outputWeight, loss,
+                featureWeight, featureLayers, adapterLearningRate, perceptualWeight, perceptualLayer,
+                adversarialWeight, freezeDiscriminator, featureNetwork, mmdWeight, mmdKernel, mmdTarget,
+                mmdBandwidth, mmdLayer);
+    }
+
+    /** The same configuration with distribution matching on {@code network}'s features (kd_mmd). */
+    public DistillationConfig withMmd(String network, double weight, MmdKernel kernel, MmdTarget target) {
+        return new DistillationConfig(widthMultiplier, layerWidthMultipliers, studentFile, init, outputWeight,
+                outputLoss, featureWeight, featureLayers, adapterLearningRate, perceptualWeight, perceptualLayer,
+                adversarialWeight, freezeDiscriminator, network, weight, kernel, target, mmdBandwidth, mmdLayer);
+    }
+
+    /** The same configuration with perceptual distillation on {@code network}'s layer (kd_perceptual). */
+    public DistillationConfig withPerceptual(String network, double weight, String layer) {
+        return new DistillationConfig(widthMultiplier, layerWidthMultipliers, studentFile, init, outputWeight,
+                outputLoss, featureWeight, featureLayers, adapterLearningRate, weight, layer, adversarialWeight,
+                freezeDiscriminator, network, mmdWeight, mmdKernel, mmdTarget, mmdBandwidth, mmdLayer);
     }
 
     private static double weight(String field, Double value, double fallback) {

@@ -36,7 +36,7 @@ class DistillationConfigTest {
     void theConfigurationRoundTripsThroughJsonAndTheRegistry() throws Exception {
         DistillationConfig config = new DistillationConfig(0.5, Map.of("up2", 0.25), null,
                 StudentInit.TEACHER_SELECTION, 2.0, OutputLoss.L2, 0.5, List.of("up1_act"), 1e-3, 0.1, "conv3_act",
-                0.0, true);
+                0.0, true, "models/feature-net-fashion.onnx", 0.5, MmdKernel.POLYNOMIAL, MmdTarget.REAL, null, null);
         String text = JSON.writeValueAsString(config);
         assertThat(JSON.readValue(text, DistillationConfig.class)).isEqualTo(config);
         Compression created = CompressionRegistry.create("distillation", JSON.readTree(text));
@@ -120,10 +120,15 @@ class DistillationConfigTest {
         assertThatThrownBy(() -> new Distillation(badLayer).apply(teacher, context(teacher)))
                 .isInstanceOf(GanCompressException.class)
                 .hasMessageContaining("feature distillation layer 'up9_act' is not a node");
-        DistillationConfig perceptual = DistillationConfig.ofWidth(0.5, StudentInit.RANDOM).withWeights(1, 1, 1, 1);
-        assertThatThrownBy(() -> new Distillation(perceptual).apply(teacher, context(teacher)))
+        assertThatThrownBy(() -> DistillationConfig.ofWidth(0.5, StudentInit.RANDOM).withWeights(1, 1, 1, 1))
                 .isInstanceOf(GanCompressException.class)
-                .hasMessageContaining("needs an evaluator model");
+                .hasMessageContaining("field 'featureNetwork' must be an ONNX classifier file");
+        // without the evaluation network in the context the guard cannot check the feature network: refused
+        DistillationConfig mmd = DistillationConfig.ofWidth(0.5, StudentInit.RANDOM)
+                .withMmd("models/evaluator-fashion.onnx", 1, MmdKernel.GAUSSIAN, MmdTarget.TEACHER);
+        assertThatThrownBy(() -> new Distillation(mmd).apply(teacher, context(teacher)))
+                .isInstanceOf(GanCompressException.class)
+                .hasMessageContaining("the evaluation network (--evaluator) is needed");
     }
 
     @Test

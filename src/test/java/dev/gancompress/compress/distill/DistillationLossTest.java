@@ -30,6 +30,7 @@ class DistillationLossTest {
     private static Model discriminator;
     private static Model evaluator;
     private static ImageDataset data;
+    private static String featureNetwork;
 
     @TempDir
     static Path dir;
@@ -42,6 +43,12 @@ class DistillationLossTest {
         // Any image classifier serves as the evaluator here: a separately initialised discriminator.
         evaluator = DistillFixtures.lecun(Dcgan.discriminator(new DcganSpec(8, 1, 28, 4, 4, 0, 0)), 77);
         data = DistillFixtures.blobs(64, 3);
+        // the feature network of kd_perceptual and kd_mmd: another classifier than the evaluator (the guard refuses it)
+        Path file = dir.resolve("feature-net.onnx");
+        dev.gancompress.runtime.VerifiedModelWriter.write(
+                DistillFixtures.lecun(Dcgan.discriminator(new DcganSpec(8, 1, 28, 4, 4, 0, 0)), 78), file, Map.of(),
+                false);
+        featureNetwork = file.toString();
     }
 
     /** Fine-tunes a fresh half-width student with {@code config} and returns the per-step losses by name. */
@@ -80,8 +87,32 @@ class DistillationLossTest {
 
     /** A half-width random student trained on the given distillation weights only (no adversarial term). */
     private static DistillationConfig only(double output, double feature, double perceptual, OutputLoss loss) {
+        return only(output, feature, perceptual, 0, loss);
+    }
+
+    private static DistillationConfig only(double output, double feature, double perceptual, double mmd,
+                                           OutputLoss loss) {
         return new DistillationConfig(0.5, null, null, StudentInit.RANDOM, output, loss, feature, null, null,
-                perceptual, "conv3_act", 0.0, true);
+                perceptual, "conv3_act", 0.0, true, featureNetwork, mmd, MmdKernel.GAUSSIAN, MmdTarget.TEACHER, null,
+                "conv3_act");
+    }
+
+    @Test
+    void mmdLossFalls() throws Exception {
+        Map<String, List<Double>> losses = fineTune(only(0, 0, 0, 1, OutputLoss.L1), "mmd");
+        assertThat(losses).containsOnlyKeys(DistributionMatching.NAME);
+        assertFalls(losses.get(DistributionMatching.NAME), "kd_mmd", 0.8);
+    }
+
+    @Test
+    void theEvaluatorIsRefusedAsTheFeatureNetwork() throws Exception {
+        Path file = dir.resolve("evaluator.onnx");
+        dev.gancompress.runtime.VerifiedModelWriter.write(evaluator, file, Map.of(), false);
+        DistillationConfig gaming = only(0, 0, 1, 0, OutputLoss.L1).withPerceptual(file.toString(), 1, "conv3_act");
+        CompressionContext context = new CompressionContext(teacher, discriminator, data, evaluator, 5, dir);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Distillation(gaming).apply(teacher, context))
+                .isInstanceOf(dev.gancompress.GanCompressException.class)
+                .hasMessageContaining("is refused for a training loss").hasMessageContaining("evaluation network's weights");
     }
 
     @Test
@@ -114,10 +145,11 @@ class DistillationLossTest {
     @Test
     void allTermsWithTheAdversarialLossAreLoggedByName() throws Exception {
         DistillationConfig config = new DistillationConfig(0.5, null, null, StudentInit.TEACHER_SELECTION, 1.0,
-                OutputLoss.L1, 1.0, null, null, 1.0, "conv3_act", 1.0, false);
+                OutputLoss.L1, 1.0, null, null, 1.0, "conv3_act", 1.0, false, featureNetwork, 1.0, null, null, null,
+                "conv3_act");
         Map<String, List<Double>> losses = fineTune(config, "all");
         assertThat(losses).containsKeys("d_real", "d_fake", "g_adv", OutputDistillation.NAME,
-                FeatureDistillation.NAME, PerceptualDistillation.NAME);
+                FeatureDistillation.NAME, PerceptualDistillation.NAME, DistributionMatching.NAME);
         for (List<Double> curve : losses.values()) {
             assertThat(curve).hasSize(STEPS).allMatch(Double::isFinite);
         }
