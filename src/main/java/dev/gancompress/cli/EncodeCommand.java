@@ -52,7 +52,7 @@ final class EncodeCommand implements Callable<Integer> {
         Model model = ModelFiles.read(input);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("command", Main.invocation());
-        provenance.put("source_sha256", DomainEvaluator.sha256(input));
+        provenance.put("source_sha256", dev.gancompress.Digests.sha256(input));
         if (shareBits != null) {
             WeightSharingConfig config = new WeightSharingConfig(shareBits, CentroidInit.parse(init), null, seed,
                     null, false);

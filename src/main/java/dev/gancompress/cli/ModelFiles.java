@@ -36,7 +36,7 @@ final class ModelFiles {
 
     /** A generator to evaluate, named by its file and that file's SHA-256 (of the .gcz bytes for a container). */
     static QualityEvaluation.Source source(Path file) {
-        return new QualityEvaluation.Source(read(file), file.toString(), DomainEvaluator.sha256(file));
+        return new QualityEvaluation.Source(read(file), file.toString(), dev.gancompress.Digests.sha256(file));
     }
 
     /** Reads a model that must be a generator: a latent input (and perhaps a class label), an image output. */

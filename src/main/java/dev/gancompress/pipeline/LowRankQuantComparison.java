@@ -159,7 +159,7 @@ public final class LowRankQuantComparison {
             if (f == null) {
                 throw new GanCompressException("no ONNX file for row " + r.name());
             }
-            hashes.put(r.name(), DomainEvaluator.sha256(f));
+            hashes.put(r.name(), dev.gancompress.Digests.sha256(f));
             sizes.put(r.name(), size(f));
         }
         Path cache = work.resolve(THROUGHPUT_FILE);
