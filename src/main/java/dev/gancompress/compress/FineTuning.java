@@ -30,6 +30,11 @@ public final class FineTuning {
             }
         }
 
+        public Settings withSteps(long newSteps) {
+            return new Settings(newSteps, batchSize, generatorLearningRate, discriminatorLearningRate, loss,
+                    adversarialWeight, freezeDiscriminator, seed, checkpointEverySteps);
+        }
+
         public static Settings defaults(long steps, long seed) {
             return new Settings(steps, 64, 2e-4, 2e-4, GanLoss.NON_SATURATING, 1f, false, seed, 200);
         }
