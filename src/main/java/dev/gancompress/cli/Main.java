@@ -51,6 +51,7 @@ public final class Main implements Runnable {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("compress").getCommandSpec().usageMessage().footer(CompressCommand.registryHelp());
         cli.setErr(err);
         cli.setExecutionExceptionHandler(failureHandler(debug));
         cli.setParameterExceptionHandler((ex, a) -> {

@@ -47,7 +47,6 @@ import java.util.function.Function;
  */
 public final class RecipeRunner {
     public static final String OUTPUT = "generator.onnx";
-    public static final String CODED_OUTPUT = "generator.gcz";
 
     /**
      * What one recipe produced.
@@ -59,9 +58,13 @@ public final class RecipeRunner {
                          OnnxVerification.Result verification, Path gcz) {
     }
 
-    /** Told when a stage starts: a progress line per stage. */
+    /** Told when a stage starts and when its fine-tune ends: progress lines per stage. */
     public interface StageListener {
-        void onStage(Recipe recipe, int index, Stage stage, boolean replayed);
+        default void onStage(Recipe recipe, int index, Stage stage, boolean replayed) {
+        }
+
+        default void onFineTuned(Recipe recipe, int index, Stage stage, GanTrainer.Result result) {
+        }
     }
 
     private final Model teacher;
@@ -73,7 +76,8 @@ public final class RecipeRunner {
     private final Provenance provenance;
     private final Function<String, List<TrainingHook>> hooks;
     private final boolean verify;
-    private StageListener listener = (r, i, s, replayed) -> { };
+    private StageListener listener = new StageListener() {
+    };
 
     public RecipeRunner(Model teacher, Model teacherDiscriminator, ImageDataset data, Model evaluator,
                         FineTuning.Settings settings, Path workRoot, Map<String, String> provenance,
@@ -133,16 +137,24 @@ public final class RecipeRunner {
     }
 
     public Result run(Recipe recipe) {
+        return run(recipe, recipeDir(recipe).resolve(OUTPUT));
+    }
+
+    /**
+     * Runs {@code recipe} in its work directory and writes the result to {@code out} (and a .gcz beside it when the
+     * recipe ends in entropy coding); an existing {@code out} of the same recipe is returned as it is.
+     */
+    public Result run(Recipe recipe, Path out) {
         Path dir = recipeDir(recipe);
-        Path out = dir.resolve(OUTPUT);
         String json = recipe.toJson();
         List<Compression> techniques = techniques(recipe);
         boolean coded = techniques.get(techniques.size() - 1) instanceof EntropyCoding;
-        if (Files.exists(out) && (!coded || Files.exists(dir.resolve(CODED_OUTPUT)))) {
+        Path gczFile = codedFile(out);
+        if (Files.exists(out) && (!coded || Files.exists(gczFile))) {
             Model done = OnnxImporter.read(out);
             if (json.equals(done.metadata().get(Provenance.RECIPE_KEY))) {
                 double seconds = Double.parseDouble(done.metadata().getOrDefault("fine_tune_seconds", "0"));
-                return new Result(recipe, done, out, seconds, true, null, coded ? dir.resolve(CODED_OUTPUT) : null);
+                return new Result(recipe, done, out, seconds, true, null, coded ? gczFile : null);
             }
             throw new GanCompressException("work directory " + dir + " holds the output of another recipe ("
                     + done.metadata().get(Provenance.RECIPE_KEY) + "); remove it or use another --work directory");
@@ -158,8 +170,8 @@ public final class RecipeRunner {
             CompressionContext context = new CompressionContext(teacher, teacherDiscriminator, data, evaluator, seed,
                     stageDir);
             Path snapshot = stageDir.resolve(StageSnapshot.FILE);
-            String key = json + "#" + i;
-            boolean done = Files.exists(snapshot);
+            String key = StageKeys.snapshotKey(recipe, i);
+            boolean done = StageKeys.prepare(stageDir, recipe, i);
             listener.onStage(recipe, i, stage, done);
             model = technique.apply(model, context);
             FineTuning.Settings tune = technique.phase() == Compression.Phase.ENTROPY
@@ -171,8 +183,9 @@ public final class RecipeRunner {
                 continue;
             }
             double stageSeconds = 0;
+            createDirectories(stageDir);
+            StageKeys.writeStageKey(stageDir, recipe, i);
             if (tune.steps() > 0) {
-                createDirectories(stageDir);
                 FineTuneController controller = technique.controller(model, context);
                 if (stage.fineTune().kdWeight() > 0) {
                     controller = controller.plus(new FineTuneController(List.of(OutputDistillation.toTeacher(teacher,
@@ -184,12 +197,14 @@ public final class RecipeRunner {
                 GanTrainer.Result r = FineTuning.run(model, discriminator, data, tune, controller,
                         hooks.apply(recipe.name() + "/" + stage.name()), stageDir, true);
                 stageSeconds = r.seconds();
+                listener.onFineTuned(recipe, i, stage, r);
             }
-            createDirectories(stageDir);
             StageSnapshot.write(snapshot, key, model, stageSeconds);
             seconds += stageSeconds;
         }
         Provenance p = provenance.withRecipe(json).withSeed(settings.seed())
+                .with("technique", String.join("+", techniques.stream().map(Compression::name).toList()))
+                .with("technique_config", techniqueConfigs(techniques))
                 .with("fine_tune_steps", Long.toString(steps))
                 .with("fine_tune_seconds", String.format(Locale.ROOT, "%.1f", seconds));
         if (data != null) {
@@ -198,11 +213,18 @@ public final class RecipeRunner {
         Model named = model.withName(teacher.name() + "-" + recipe.name());
         Path gcz = null;
         if (coded) {
-            gcz = dir.resolve(CODED_OUTPUT);
+            gcz = gczFile;
             writeCoded(named, gcz, p, ((EntropyCoding) techniques.get(techniques.size() - 1)));
         }
         OnnxVerification.Result check = VerifiedModelWriter.write(named, out, p.metadata(), verify);
         return new Result(recipe, named, out, seconds, false, check, gcz);
+    }
+
+    /** "x.onnx" -> "x.gcz", beside it. */
+    static Path codedFile(Path onnx) {
+        String name = onnx.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return onnx.resolveSibling(stem + ".gcz");
     }
 
     /** The .gcz of the final model, checked to decode to exactly the tensors encoded before it is written. */
@@ -213,6 +235,15 @@ public final class RecipeRunner {
             throw new IllegalStateException("internal error: " + file + " does not decode to the tensors encoded");
         }
         AtomicFiles.writeBytes(file, encoded.bytes());
+    }
+
+    /** The configuration record(s) with their defaults filled in: one object, or an array for several stages. */
+    private static String techniqueConfigs(List<Compression> techniques) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        if (techniques.size() == 1) {
+            return json.valueToTree(techniques.get(0).config()).toString();
+        }
+        return json.valueToTree(techniques.stream().map(Compression::config).toList()).toString();
     }
 
     private static void createDirectories(Path dir) {

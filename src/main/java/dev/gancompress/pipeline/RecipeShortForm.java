@@ -72,17 +72,19 @@ public final class RecipeShortForm {
         ObjectNode config = JSON.createObjectNode();
         String technique;
         int firstField;
-        if (CompressionRegistry.names().contains(tokens[0])) {
+        String key = tokens.length > 1 ? tokens[1].split("=", 2)[0] : "";
+        ShortForm form = CompressionRegistry.shortForms().stream()
+                .filter(f -> f.prefix().equals(tokens[0]) && f.key().equals(key)).findFirst().orElse(null);
+        if (form == null && CompressionRegistry.names().contains(tokens[0])) {
             technique = tokens[0];
             firstField = 1;
         } else {
-            String key = tokens.length > 1 ? tokens[1].split("=", 2)[0] : "";
-            ShortForm form = CompressionRegistry.shortForms().stream()
-                    .filter(f -> f.prefix().equals(tokens[0]) && f.key().equals(key)).findFirst()
-                    .orElseThrow(() -> new GanCompressException(where + ": unknown stage; short forms: "
-                            + CompressionRegistry.shortForms().stream().map(ShortForm::usage)
-                            .collect(Collectors.joining(", ")) + "; or a technique with :field=value pairs: "
-                            + String.join(", ", CompressionRegistry.names())));
+            if (form == null) {
+                throw new GanCompressException(where + ": unknown stage; short forms: "
+                        + CompressionRegistry.shortForms().stream().map(ShortForm::usage)
+                        .collect(Collectors.joining(", ")) + "; or a technique with :field=value pairs: "
+                        + String.join(", ", CompressionRegistry.names()));
+            }
             technique = form.technique();
             form.fixed().forEach((k, v) -> config.set(k, JSON.valueToTree(v)));
             String[] kv = tokens[1].split("=", 2);

@@ -50,6 +50,15 @@ final class StageSnapshot {
         new Checkpoint(config.toString(), 0, 0, 0, Map.of("millis", Math.round(seconds * 1000)), tensors).write(file);
     }
 
+    /** The key a snapshot was written with. */
+    static String key(Path file) {
+        try {
+            return JSON.readTree(Checkpoint.read(file).configJson()).path("key").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | GanCompressException e) {
+            return null; // unreadable: treated as stale and written again
+        }
+    }
+
     /** Restores the tensors into {@code model} (the replayed stage output); returns the stage's fine-tune seconds. */
     static double restore(Path file, String key, Model model) {
         Checkpoint ck = Checkpoint.read(file);
