@@ -146,8 +146,9 @@ public final class RecipeRunner {
      */
     public Result run(Recipe recipe, Path out) {
         Path dir = recipeDir(recipe);
-        String json = recipe.toJson();
         List<Compression> techniques = techniques(recipe);
+        recipe = resolved(recipe, techniques);
+        String json = recipe.toJson();
         boolean coded = techniques.get(techniques.size() - 1) instanceof EntropyCoding;
         Path gczFile = codedFile(out);
         if (Files.exists(out) && (!coded || Files.exists(gczFile))) {
@@ -218,6 +219,20 @@ public final class RecipeRunner {
         }
         OnnxVerification.Result check = VerifiedModelWriter.write(named, out, p.metadata(), verify);
         return new Result(recipe, named, out, seconds, false, check, gcz);
+    }
+
+    /**
+     * The recipe with every stage's inherited fine-tune fields filled in from the runner's settings: the keys of the
+     * work directory and the provenance then say what ran (a --steps change is a change of the recipe).
+     */
+    private Recipe resolved(Recipe recipe, List<Compression> techniques) {
+        List<Stage> stages = new ArrayList<>();
+        for (int i = 0; i < techniques.size(); i++) {
+            Stage s = recipe.stages().get(i);
+            stages.add(new Stage(s.name(), s.technique(), s.config(), s.fineTune().resolved(settings,
+                    techniques.get(i).phase() != Compression.Phase.ENTROPY)));
+        }
+        return new Recipe(recipe.name(), recipe.description(), stages);
     }
 
     /** "x.onnx" -> "x.gcz", beside it. */

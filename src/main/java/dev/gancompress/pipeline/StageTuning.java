@@ -36,6 +36,15 @@ public record StageTuning(Long steps, Integer batchSize, Double generatorLearnin
                 base.loss(), base.adversarialWeight(), base.freezeDiscriminator(), seed, base.checkpointEverySteps());
     }
 
+    /** Every inheritable field filled in from {@code base}: what the stage really runs with, for keys and provenance. */
+    StageTuning resolved(FineTuning.Settings base, boolean trains) {
+        return new StageTuning(trains ? (steps == null ? base.steps() : steps) : 0L,
+                batchSize == null ? base.batchSize() : batchSize,
+                generatorLearningRate == null ? base.generatorLearningRate() : generatorLearningRate,
+                discriminatorLearningRate == null ? base.discriminatorLearningRate() : discriminatorLearningRate,
+                kdOutputWeight);
+    }
+
     double kdWeight() {
         return kdOutputWeight == null ? 0 : kdOutputWeight;
     }
