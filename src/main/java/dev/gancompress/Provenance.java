@@ -61,10 +61,13 @@ public record Provenance(String toolVersion, String command, String recipe, Long
         return new Provenance(toolVersion, command, recipe, seed, inputs, m);
     }
 
-    /** The ONNX metadata entries: version, command, recipe, seed, {label}_sha256 for each input, then the extras. */
+    /**
+     * The ONNX metadata entries: command, recipe, seed, {label}_sha256 for each input, then the extras. The version is
+     * not among them: the exporter writes {@link Version#TOOL} as the last key of every file it writes (so that a
+     * re-export of an imported model is byte-identical), and {@link #fromMetadata} reads it back.
+     */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(VERSION_KEY, toolVersion);
         if (!command.isEmpty()) {
             m.put(COMMAND_KEY, command);
         }

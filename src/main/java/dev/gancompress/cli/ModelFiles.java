@@ -1,5 +1,7 @@
 package dev.gancompress.cli;
 
+import dev.gancompress.Provenance;
+
 import dev.gancompress.GanCompressException;
 import dev.gancompress.compress.encode.GczReader;
 import dev.gancompress.metrics.DomainEvaluator;
@@ -62,13 +64,11 @@ final class ModelFiles {
 
     /** Writes through {@link VerifiedModelWriter}: nothing is written when ORT and the engine disagree. */
     static void write(Model model, Path file, String command, long seed, String datasetHash, boolean verify) {
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", command);
-        provenance.put("seed", Long.toString(seed));
+        Provenance provenance = Provenance.of(command).withSeed(seed);
         if (datasetHash != null) {
-            provenance.put("dataset_sha256", datasetHash);
+            provenance = provenance.withInputHash("dataset", datasetHash);
         }
-        report(file, VerifiedModelWriter.write(model, file, provenance, verify));
+        report(file, VerifiedModelWriter.write(model, file, provenance.metadata(), verify));
     }
 
     static void report(Path file, OnnxVerification.Result check) {

@@ -74,15 +74,13 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
                 new BarListener());
         System.out.printf(Locale.ROOT, "test accuracy %.4f, %.1f s per epoch (%d epoch(s) this run)%n",
                 result.testAccuracy(), result.secondsPerEpoch(), result.epochsThisRun());
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", Main.invocation());
-        provenance.put("seed", Long.toString(seed));
-        provenance.put("dataset_sha256", train.contentHash());
-        provenance.put(DomainEvaluator.META_FEATURE_LAYER, DomainEvaluator.FEATURE_LAYER);
-        provenance.put(DomainEvaluator.META_FEATURE_SCALE, String.format(Locale.ROOT, "%.6g", result.featureScale()));
-        provenance.put(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
-        provenance.put(DomainEvaluator.META_TEST_SET, testSpec);
-        provenance.put(DomainEvaluator.META_TEST_SET_HASH, test.contentHash());
+        Map<String, String> provenance = dev.gancompress.Provenance.of(Main.invocation()).withSeed(seed)
+                .withInputHash("dataset", train.contentHash())
+                .with(DomainEvaluator.META_FEATURE_LAYER, DomainEvaluator.FEATURE_LAYER)
+                .with(DomainEvaluator.META_FEATURE_SCALE, String.format(Locale.ROOT, "%.6g", result.featureScale()))
+                .with(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()))
+                .with(DomainEvaluator.META_TEST_SET, testSpec)
+                .with(DomainEvaluator.META_TEST_SET_HASH, test.contentHash()).metadata();
         ModelFiles.report(out, dev.gancompress.runtime.VerifiedModelWriter.write(result.model().withName("evaluator-"
                 + nameOf(data)), out, provenance, verifyOption.verify()));
         try {
