@@ -120,8 +120,9 @@ class StagedRecipeTest {
      * checkpoint and must end with the uninterrupted run's weights, masks and storage, bit for bit.
      */
     @Test
-    void killedAtAStageResumesToTheUninterruptedModel(@TempDir Path dir) {
-        Recipe recipe = RecipeShortForm.parse("prune:magnitude=0.5@3,prune:channel=0.25@4,qat:int8@3");
+    void killedAtAStageResumesToTheUninterruptedModel(@TempDir Path dir) throws java.io.IOException {
+        Recipe recipe = RecipeShortForm.parse(
+                "prune:magnitude=0.5:schedule=ITERATIVE:updateEvery=1@3,prune:channel=0.25@4,qat:int8@3");
         Model straight = new RecipeRunner(teacher(), discriminator(), TestImages.noise(64), null,
                 tune(3, 2e-4, 1), dir.resolve("a"), Map.of(), n -> List.of(), false).run(recipe).model();
 
@@ -160,6 +161,25 @@ class StagedRecipeTest {
         assertThat((double) zeros / total).isGreaterThan(0.45);
         assertThat(again.node("up1").layer().weights().get(0).weights().storage())
                 .isInstanceOf(WeightStorage.IntN.class);
+
+        // killed between stages 2 and 3: stage 3 starts from stage 2's snapshot alone (its checkpoint is gone)
+        RecipeRunner between = new RecipeRunner(teacher(), discriminator(), TestImages.noise(64), null,
+                tune(3, 2e-4, 1), dir.resolve("c"), Map.of(), n -> List.of(), false);
+        between.onStage(new RecipeRunner.StageListener() {
+            @Override
+            public void onStage(Recipe r, int index, Stage stage, boolean fromSnapshot) {
+                if (index == 2) {
+                    throw new IllegalStateException("killed between stages");
+                }
+            }
+        });
+        assertThatThrownBy(() -> between.run(recipe)).hasMessageContaining("killed between stages");
+        Path stage2 = dir.resolve("c").resolve(recipe.name()).resolve("02-channel-pruning");
+        assertThat(stage2.resolve(StageSnapshot.FILE)).exists();
+        java.nio.file.Files.delete(stage2.resolve(dev.gancompress.train.GanTrainer.CHECKPOINT_FILE));
+        Model afterGap = new RecipeRunner(teacher(), discriminator(), TestImages.noise(64), null, tune(3, 2e-4, 1),
+                dir.resolve("c"), Map.of(), n -> List.of(), false).run(recipe).model();
+        assertSameTensors(afterGap, straight);
     }
 
     static void assertSameTensors(Model actual, Model expected) {
