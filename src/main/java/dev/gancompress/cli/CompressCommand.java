@@ -116,7 +116,21 @@ final class CompressCommand implements Callable<Integer> {
         ImageDataset dataset = !trains ? null
                 : Datasets.open(training.data, training.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
         Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();
-        Path work = out.toAbsolutePath().resolveSibling(out.getFileName() + ".work");
+        // without fine-tuning there is nothing worth resuming: stage snapshots go to a temporary directory, so a
+        // refused or failed run leaves nothing next to --out
+        Path work = trains ? out.toAbsolutePath().resolveSibling(out.getFileName() + ".work")
+                : Files.createTempDirectory("gancompress-compress-");
+        try {
+            return run(recipe, teacherModel, discriminator, dataset, evaluatorModel, work);
+        } finally {
+            if (!trains) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private int run(Recipe recipe, Model teacherModel, Model discriminator, ImageDataset dataset,
+                    Model evaluatorModel, Path work) throws IOException {
         Path recipeWork = work.resolve(recipe.name());
         if (!resume && Files.isDirectory(recipeWork)) {
             deleteTree(recipeWork);
