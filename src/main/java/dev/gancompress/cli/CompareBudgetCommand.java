@@ -83,14 +83,14 @@ final class CompareBudgetCommand implements Callable<Integer> {
             throw new GanCompressException("teacher " + inputs.teacher + " outputs " + teacher.outputShape()
                     + ", not an image [C, H, W]");
         }
-        ImageDataset train = Datasets.open(inputs.data, inputs.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        ImageDataset reference = Datasets.open(inputs.reference, inputs.dataDir, image[0], image[1], image[2],
+        ImageDataset train = Datasets.open(inputs.training.data, inputs.training.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+        ImageDataset reference = Datasets.open(inputs.reference, inputs.training.dataDir, image[0], image[1], image[2],
                 Datasets.Fit.PAD);
         evaluator.requireShape(reference);
         if (needsNet) {
             // before any training: a feature network that is, or derives from, the evaluator is refused
             EvaluationNetworkGuard.refuseEvaluationNetwork(ModelFiles.read(featureNetwork), featureNetwork.toString(),
-                    DomainEvaluator.sha256(featureNetwork), evaluator.model(), evaluator.sha256());
+                    dev.gancompress.Digests.sha256(featureNetwork), evaluator.model(), evaluator.sha256());
         }
         Files.createDirectories(work);
         BudgetCurves curves = new BudgetCurves(new BudgetCurves.Inputs(teacher, inputs.teacher.toString(),

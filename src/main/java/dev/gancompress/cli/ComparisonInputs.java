@@ -18,18 +18,16 @@ final class ComparisonInputs {
             description = "Evaluator ONNX file made by train-evaluator (default ${DEFAULT-VALUE}).")
     Path evaluator;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Fine-tuning data (default ${DEFAULT-VALUE}).")
-    String data;
+    @picocli.CommandLine.Mixin
+    DataOptions training = new DataOptions();
 
     @Option(names = "--reference", defaultValue = "fashion-mnist-test",
             description = "Real images for FID, KID, precision and recall (default ${DEFAULT-VALUE}).")
     String reference;
 
-    @Option(names = "--data-dir",
-            description = "Where the Fashion-MNIST IDX files are (default: the Debian package's).")
-    Path dataDir;
 
     ComparisonRun open(Path work, long seed, boolean verify) throws java.io.IOException {
-        return new ComparisonRun(teacher, teacherD, evaluator, data, reference, dataDir, work, seed, verify);
+        return new ComparisonRun(teacher, teacherD, evaluator, training.data, reference, training.dataDir, work, seed,
+                verify);
     }
 }

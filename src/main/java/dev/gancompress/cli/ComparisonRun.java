@@ -82,7 +82,7 @@ final class ComparisonRun {
                         Path dir) {
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, train, DomainEvaluator.load(evaluatorFile).model(),
                 FineTuning.Settings.defaults(steps, trainingSeed), dir,
-                Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(teacherFile)),
+                dev.gancompress.Provenance.of(Main.invocation()).withInput("teacher", teacherFile),
                 name -> List.of(new ProgressBarHook("fine-tune " + name)), verify);
         return RecipeComparison.run(teacher, teacherFile.toString(), runner,
                 () -> new QualityEvaluation(DomainEvaluator.load(evaluatorFile), reference,

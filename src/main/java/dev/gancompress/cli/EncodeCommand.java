@@ -50,16 +50,15 @@ final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model model = ModelFiles.read(input);
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", Main.invocation());
-        provenance.put("source_sha256", DomainEvaluator.sha256(input));
+        dev.gancompress.Provenance provenance = dev.gancompress.Provenance.of(Main.invocation())
+                .withInput("source", input);
         if (shareBits != null) {
             WeightSharingConfig config = new WeightSharingConfig(shareBits, CentroidInit.parse(init), null, seed,
                     null, false);
             model = new WeightSharing(config).apply(model, null);
-            provenance.put("seed", Long.toString(seed));
+            provenance = provenance.withSeed(seed);
         }
-        OnnxModelProto proto = OnnxExporter.toProto(model, provenance);
+        OnnxModelProto proto = OnnxExporter.toProto(model, provenance.metadata());
         if (verifyOption.verify()) {
             ModelFiles.report(out, OnnxVerification.check(model, OnnxExporter.toBytes(proto), out.toString()));
         }

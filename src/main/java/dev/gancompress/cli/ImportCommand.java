@@ -41,10 +41,9 @@ final class ImportCommand implements Callable<Integer> {
         for (Node n : model.nodes()) {
             System.out.println("layer " + n.name() + ": " + n.layer().opName() + " -> " + model.shape(n.name()));
         }
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", Main.invocation());
-        provenance.put("imported_from", input.getFileName().toString());
-        ModelFiles.report(out, VerifiedModelWriter.write(model, out, provenance, verifyOption.verify()));
+        dev.gancompress.Provenance provenance = dev.gancompress.Provenance.of(Main.invocation())
+                .withInput("source", input).with("imported_from", input.getFileName().toString());
+        ModelFiles.report(out, VerifiedModelWriter.write(model, out, provenance.metadata(), verifyOption.verify()));
         System.out.println("wrote " + out + " (" + model.nodes().size() + " layers, " + model.parameterCount()
                 + " parameters)");
         return ExitCode.OK.code();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * The gancompress command line. Bad input (a {@link GanCompressException} or a picocli parameter error) prints
  * one line and exits 2; any other failure prints one line and exits 1; a stack trace only with --debug.
  */
-@Command(name = "gancompress", mixinStandardHelpOptions = true, version = "gancompress 0.1.0",
+@Command(name = "gancompress", mixinStandardHelpOptions = true, versionProvider = Main.ToolVersion.class,
         description = "Compress CNN GAN generators and measure what each technique costs in quality.",
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad input (a file, field or option).",
                 "Add --debug anywhere on the command line to print the stack trace of a failure."},
@@ -25,6 +25,14 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** `--version` prints {@link dev.gancompress.Version#TOOL}: the pom is the one place the version is written. */
+    static final class ToolVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {dev.gancompress.Version.TOOL};
+        }
     }
 
     private static volatile String invocation = "gancompress";
@@ -44,6 +52,7 @@ public final class Main implements Runnable {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("compress").getCommandSpec().usageMessage().footer(CompressCommand.registryHelp());
         cli.setErr(err);
         cli.setExecutionExceptionHandler(failureHandler(debug));
         cli.setParameterExceptionHandler((ex, a) -> {

@@ -1,5 +1,7 @@
 package dev.gancompress.cli;
 
+import dev.gancompress.Provenance;
+
 import dev.gancompress.GanCompressException;
 import dev.gancompress.compress.encode.GczReader;
 import dev.gancompress.metrics.DomainEvaluator;
@@ -36,7 +38,7 @@ final class ModelFiles {
 
     /** A generator to evaluate, named by its file and that file's SHA-256 (of the .gcz bytes for a container). */
     static QualityEvaluation.Source source(Path file) {
-        return new QualityEvaluation.Source(read(file), file.toString(), DomainEvaluator.sha256(file));
+        return new QualityEvaluation.Source(read(file), file.toString(), dev.gancompress.Digests.sha256(file));
     }
 
     /** Reads a model that must be a generator: a latent input (and perhaps a class label), an image output. */
@@ -68,13 +70,11 @@ final class ModelFiles {
 
     /** Writes through {@link VerifiedModelWriter}: nothing is written when ORT and the engine disagree. */
     static void write(Model model, Path file, String command, long seed, String datasetHash, boolean verify) {
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", command);
-        provenance.put("seed", Long.toString(seed));
+        Provenance provenance = Provenance.of(command).withSeed(seed);
         if (datasetHash != null) {
-            provenance.put("dataset_sha256", datasetHash);
+            provenance = provenance.withInputHash("dataset", datasetHash);
         }
-        report(file, VerifiedModelWriter.write(model, file, provenance, verify));
+        report(file, VerifiedModelWriter.write(model, file, provenance.metadata(), verify));
     }
 
     static void report(Path file, OnnxVerification.Result check) {

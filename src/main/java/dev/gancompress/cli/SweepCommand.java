@@ -81,8 +81,8 @@ final class SweepCommand implements Callable<Integer> {
         Model discriminator = ModelFiles.read(inputs.teacherD);
         DomainEvaluator evaluator = DomainEvaluator.load(inputs.evaluator);
         int[] image = teacher.outputShape().dims();
-        ImageDataset train = Datasets.open(inputs.data, inputs.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        ImageDataset reference = Datasets.open(inputs.reference, inputs.dataDir, image[0], image[1], image[2],
+        ImageDataset train = Datasets.open(inputs.training.data, inputs.training.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+        ImageDataset reference = Datasets.open(inputs.reference, inputs.training.dataDir, image[0], image[1], image[2],
                 Datasets.Fit.PAD);
         evaluator.requireShape(reference);
         QualityEvaluation.Settings evalSettings = QualityEvaluation.Settings.defaults().withSamples(samples)
@@ -90,7 +90,7 @@ final class SweepCommand implements Callable<Integer> {
         Sweep sweep = new Sweep(teacher, inputs.teacher, discriminator, train, evaluator.model(),
                 () -> new QualityEvaluation(DomainEvaluator.load(inputs.evaluator), reference, evalSettings),
                 FineTuning.Settings.defaults(0, seed), out,
-                Map.of("command", Main.invocation(), "teacher_sha256", DomainEvaluator.sha256(inputs.teacher)),
+                Map.of("command", Main.invocation(), "teacher_sha256", dev.gancompress.Digests.sha256(inputs.teacher)),
                 verifyOption.verify(), System.out);
         long started = System.nanoTime();
         Sweep.Result r = sweep.run(parsed, settings);

@@ -83,20 +83,19 @@ final class TrainEvaluatorCommand implements Callable<Integer> {
                 new BarListener());
         System.out.printf(Locale.ROOT, "test accuracy %.4f, %.1f s per epoch (%d epoch(s) this run)%n",
                 result.testAccuracy(), result.secondsPerEpoch(), result.epochsThisRun());
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("command", Main.invocation());
-        provenance.put("seed", Long.toString(seed));
-        provenance.put(ClassifierArchitecture.META_ARCH, architecture.name());
-        if (architecture != ClassifierArchitecture.STANDARD) {
-            provenance.put(DomainEvaluator.META_ROLE, "feature-network");
-        }
-        provenance.put("dataset_sha256", train.contentHash());
-        provenance.put(DomainEvaluator.META_FEATURE_LAYER, DomainEvaluator.FEATURE_LAYER);
-        provenance.put(DomainEvaluator.META_FEATURE_SCALE, String.format(Locale.ROOT, "%.6g", result.featureScale()));
-        provenance.put(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
-        provenance.put(DomainEvaluator.META_TEST_SET, testSpec);
-        provenance.put(DomainEvaluator.META_TEST_SET_HASH, test.contentHash());
         String prefix = architecture == ClassifierArchitecture.STANDARD ? "evaluator-" : "feature-net-";
+        dev.gancompress.Provenance record = dev.gancompress.Provenance.of(Main.invocation()).withSeed(seed)
+                .withInputHash("dataset", train.contentHash())
+                .with(ClassifierArchitecture.META_ARCH, architecture.name())
+                .with(DomainEvaluator.META_FEATURE_LAYER, DomainEvaluator.FEATURE_LAYER)
+                .with(DomainEvaluator.META_FEATURE_SCALE, String.format(Locale.ROOT, "%.6g", result.featureScale()))
+                .with(DomainEvaluator.META_TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", result.testAccuracy()))
+                .with(DomainEvaluator.META_TEST_SET, testSpec)
+                .with(DomainEvaluator.META_TEST_SET_HASH, test.contentHash());
+        if (architecture != ClassifierArchitecture.STANDARD) {
+            record = record.with(DomainEvaluator.META_ROLE, "feature-network");
+        }
+        Map<String, String> provenance = record.metadata();
         ModelFiles.report(out, dev.gancompress.runtime.VerifiedModelWriter.write(result.model().withName(prefix
                 + nameOf(data)), out, provenance, verifyOption.verify()));
         try {

@@ -10,11 +10,27 @@ import dev.gancompress.model.Model;
  * {@link CompressionRegistry}.
  */
 public interface Compression {
+    /**
+     * Where a technique may stand in a staged recipe. Stages run in this order (each stage's phase at least that of
+     * every stage before it): a rewrite (pruning surgery, a distillation student, a factorisation, BN folding) builds
+     * new float tensors and would silently drop a quantised or shared storage, so rewrites come first; quantisation
+     * sets an integer grid that fine-tuning can still train through (straight-through); weight sharing fixes a
+     * codebook per layer; entropy coding is lossless, describes the file and never trains, so it comes last.
+     */
+    enum Phase {
+        REWRITE, QUANTIZE, SHARE, ENTROPY
+    }
+
     /** The registry name, e.g. "magnitude-pruning". */
     String name();
 
     /** The configuration record, as written to reports and provenance. */
     Record config();
+
+    /** Where this technique may stand in a staged recipe; see {@link Phase}. */
+    default Phase phase() {
+        return Phase.REWRITE;
+    }
 
     /** Rewrites a copy of the model; the input model is left untouched. */
     Model apply(Model model, CompressionContext context);

@@ -11,57 +11,101 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.gancompress.GanCompressException;
 
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Techniques by name, each with its configuration record type, so that recipes and the CLI create them from
- * JSON. Unknown or duplicate names fail loudly, listing the known ones (NNCF's registry).
+ * JSON. The techniques come from the {@link CompressionProvider}s on the class path ({@link ServiceLoader}), one per
+ * family; unknown or duplicate names fail loudly, listing the known ones (NNCF's registry).
  */
 public final class CompressionRegistry {
-    private record Entry<C extends Record>(Class<C> configType, Function<C, Compression> factory) {
-        Compression create(Object config) {
-            return factory.apply(configType.cast(config));
-        }
-    }
-
     /** Refuses 2.5 for an integer field instead of truncating it to 2 (Jackson's default). */
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    private static final Map<String, Entry<?>> ENTRIES = new LinkedHashMap<>();
+    private static final Map<String, Technique<?>> ENTRIES = new LinkedHashMap<>();
+    private static final Map<String, String> FAMILY = new LinkedHashMap<>();
+    private static final List<ShortForm> SHORT_FORMS = new ArrayList<>();
+    private static boolean loaded;
 
     private CompressionRegistry() {
     }
 
-    public static synchronized <C extends Record> void register(String name, Class<C> configType,
-                                                                Function<C, Compression> factory) {
-        if (ENTRIES.containsKey(name)) {
-            throw new IllegalStateException("compression '" + name + "' is already registered");
+    /** Registers one technique by hand (a plugin that is not on the class path as a service). */
+    public static synchronized void register(String family, Technique<?> technique) {
+        load();
+        add(family, technique);
+    }
+
+    private static void add(String family, Technique<?> technique) {
+        if (ENTRIES.containsKey(technique.name())) {
+            throw new IllegalStateException("compression '" + technique.name() + "' of family " + family
+                    + " is already registered by family " + FAMILY.get(technique.name()) + "; registered: "
+                    + String.join(", ", ENTRIES.keySet()));
         }
-        ENTRIES.put(name, new Entry<>(configType, factory));
+        ENTRIES.put(technique.name(), technique);
+        FAMILY.put(technique.name(), family);
     }
 
-    public static synchronized java.util.Set<String> names() {
-        Builtins.ensureRegistered();
-        return java.util.Collections.unmodifiableSet(ENTRIES.keySet());
+    /** Loads every provider once; the order is the class path's, the names sorted where they are listed. */
+    private static void load() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        for (CompressionProvider p : ServiceLoader.load(CompressionProvider.class,
+                CompressionRegistry.class.getClassLoader())) {
+            for (Technique<?> t : p.techniques()) {
+                add(p.family(), t);
+            }
+            SHORT_FORMS.addAll(p.shortForms());
+        }
+        for (ShortForm f : SHORT_FORMS) {
+            if (!ENTRIES.containsKey(f.technique())) {
+                throw new IllegalStateException("short form " + f.usage() + " names unknown compression '"
+                        + f.technique() + "'; registered: " + String.join(", ", ENTRIES.keySet()));
+            }
+        }
     }
 
-    private static Entry<?> entry(String name) {
-        Builtins.ensureRegistered();
-        Entry<?> e = ENTRIES.get(name);
+    /** The registered names, sorted. */
+    public static synchronized Set<String> names() {
+        load();
+        return Collections.unmodifiableSet(new TreeSet<>(ENTRIES.keySet()));
+    }
+
+    /** Family by technique name, in registration order. */
+    public static synchronized Map<String, String> families() {
+        load();
+        return Collections.unmodifiableMap(new LinkedHashMap<>(FAMILY));
+    }
+
+    /** Every provider's abbreviations for the short recipe form. */
+    public static synchronized List<ShortForm> shortForms() {
+        load();
+        return List.copyOf(SHORT_FORMS);
+    }
+
+    private static Technique<?> entry(String name) {
+        load();
+        Technique<?> e = ENTRIES.get(name);
         if (e == null) {
             throw new GanCompressException("unknown compression '" + name + "'; known: "
-                    + String.join(", ", ENTRIES.keySet()));
+                    + String.join(", ", new TreeSet<>(ENTRIES.keySet())));
         }
         return e;
     }
 
     /** Creates a technique from a JSON object of its configuration record's fields (missing: defaults of JSON). */
     public static synchronized Compression create(String name, JsonNode config) {
-        Entry<?> e = entry(name);
+        Technique<?> e = entry(name);
         // Checked before Jackson runs: it builds a record before reporting unknown fields, so a misspelt required
         // field ("lamda") would otherwise surface as the record's complaint about the missing one.
         List<String> accepted = acceptedFields(e.configType(), null);

@@ -67,6 +67,7 @@ public final class FineTuning {
                     frozen, seed, checkpointEverySteps, schedule);
         }
 
+
         public static Settings defaults(long steps, long seed) {
             return new Settings(steps, 64, 2e-4, 2e-4, GanLoss.NON_SATURATING, 1f, false, seed, 200);
         }

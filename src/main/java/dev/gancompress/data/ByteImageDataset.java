@@ -2,7 +2,6 @@ package dev.gancompress.data;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -131,7 +130,7 @@ public final class ByteImageDataset implements ImageDataset {
     public String contentHash() {
         String hash = contentHash;
         if (hash == null) {
-            MessageDigest sha = sha256();
+            MessageDigest sha = dev.gancompress.Digests.sha256();
             sha.update(ByteBuffer.allocate(16).putInt(channels).putInt(height).putInt(width).putInt(size()).array());
             sha.update(pixels);
             if (labels != null) {
@@ -150,13 +149,5 @@ public final class ByteImageDataset implements ImageDataset {
     @Override
     public String toString() {
         return description;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
     }
 }

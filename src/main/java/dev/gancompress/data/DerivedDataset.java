@@ -71,7 +71,7 @@ abstract class DerivedDataset implements ImageDataset {
         String hash = contentHash;
         if (hash == null) {
             byte[] key = (source.contentHash() + "|" + transform).getBytes(StandardCharsets.UTF_8);
-            hash = HexFormat.of().formatHex(ByteImageDataset.sha256().digest(key));
+            hash = dev.gancompress.Digests.sha256(key);
             contentHash = hash;
         }
         return hash;

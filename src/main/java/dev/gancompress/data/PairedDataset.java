@@ -137,7 +137,7 @@ public final class PairedDataset {
             if (h == null) {
                 byte[] key = ("pairs|" + inputs.contentHash() + "|" + targets.contentHash())
                         .getBytes(StandardCharsets.UTF_8);
-                h = HexFormat.of().formatHex(ByteImageDataset.sha256().digest(key));
+                h = HexFormat.of().formatHex(dev.gancompress.Digests.sha256().digest(key));
                 hash = h;
             }
             return h;

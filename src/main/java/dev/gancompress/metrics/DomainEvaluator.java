@@ -1,5 +1,7 @@
 package dev.gancompress.metrics;
 
+import dev.gancompress.Digests;
+
 import dev.gancompress.GanCompressException;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Activation;
@@ -20,14 +22,9 @@ import dev.gancompress.nn.Tensor;
 import dev.gancompress.onnx.OnnxImporter;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -106,7 +103,7 @@ public final class DomainEvaluator {
     public static DomainEvaluator load(Path file) {
         Model m = OnnxImporter.read(file);
         String layer = m.metadata().getOrDefault(META_FEATURE_LAYER, FEATURE_LAYER);
-        return new DomainEvaluator(m, layer, file.toString(), sha256(file));
+        return new DomainEvaluator(m, layer, file.toString(), Digests.sha256(file));
     }
 
     /** The untrained classifier for channels x height x width images and {@code classes} classes. */
@@ -341,30 +338,5 @@ public final class DomainEvaluator {
             }
         }
         return best;
-    }
-
-    /** SHA-256 (lower-case hex) of a file's bytes. */
-    public static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
-            byte[] buf = new byte[1 << 16];
-            while (in.read(buf) >= 0) {
-                // the digest stream hashes what passes through
-            }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new GanCompressException("cannot read " + file + " to hash it: " + e.getMessage(), e);
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 }

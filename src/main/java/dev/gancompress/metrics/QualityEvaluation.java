@@ -113,12 +113,12 @@ public final class QualityEvaluation {
     /** A generator and where it came from: the file name and SHA-256 a report names it by. */
     public record Source(Model model, String file, String sha256) {
         public static Source read(Path file) {
-            return new Source(OnnxImporter.read(file), file.toString(), DomainEvaluator.sha256(file));
+            return new Source(OnnxImporter.read(file), file.toString(), dev.gancompress.Digests.sha256(file));
         }
 
         /** A model not read from a file: hashed by its ONNX bytes, so the same weights get the same hash. */
         public static Source of(Model model, String label) {
-            return new Source(model, label, DomainEvaluator.sha256(OnnxExporter.toBytes(model, Map.of())));
+            return new Source(model, label, dev.gancompress.Digests.sha256(OnnxExporter.toBytes(model, Map.of())));
         }
     }
 

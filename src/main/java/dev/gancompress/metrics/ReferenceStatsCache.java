@@ -2,12 +2,8 @@ package dev.gancompress.metrics;
 
 import dev.gancompress.GanCompressException;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +21,7 @@ public final class ReferenceStatsCache {
 
     /** The cache file for a key: a hash, since keys contain characters file systems dislike. */
     public static Path fileFor(Path cacheDir, String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return cacheDir.resolve("stats-" + HexFormat.of().formatHex(digest, 0, 12) + ".gcstats");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return cacheDir.resolve("stats-" + dev.gancompress.Digests.sha256(key).substring(0, 24) + ".gcstats");
     }
 
     /**

@@ -50,9 +50,9 @@ import java.util.Set;
  * QLinearConv.
  */
 public final class OnnxExporter {
-    public static final String TOOL_VERSION = "gancompress 0.1.0";
+    public static final String TOOL_VERSION = dev.gancompress.Version.TOOL;
     /** Metadata key of the writing tool's version, set on every export. */
-    public static final String VERSION_KEY = "version";
+    public static final String VERSION_KEY = dev.gancompress.Provenance.VERSION_KEY;
     public static final long IR_VERSION = 8;
     public static final long OPSET = 17;
     /** IR version and opset of a model with INT4 weights (INT4 and its DequantizeLinear arrived together). */
@@ -139,7 +139,7 @@ public final class OnnxExporter {
                 metadata.put(NUM_CLASSES_PREFIX + in.name(), Integer.toString(in.numClasses()));
             }
         }
-        return new OnnxModelProto(b.int4 ? INT4_IR_VERSION : IR_VERSION, "gancompress", "0.1.0",
+        return new OnnxModelProto(b.int4 ? INT4_IR_VERSION : IR_VERSION, "gancompress", dev.gancompress.Version.NUMBER,
                 List.of(new OnnxModelProto.OpsetId("", b.int4 ? INT4_OPSET : OPSET)), graph, metadata);
     }
 

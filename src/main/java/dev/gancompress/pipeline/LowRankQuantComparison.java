@@ -107,8 +107,9 @@ public final class LowRankQuantComparison {
         // Not preceded by fold-batchnorm: folding's speed gain was inside the machine's noise (README, "Int8 in
         // ONNX Runtime"), and the table's row predates the int8 ORT check that accepts the folded file.
         list.add(new ComparisonEntry(new Recipe(INT8_IN_ORT, List.of(
-                step(PostTrainingQuantization.NAME, QuantizationConfig.integers(8)),
-                step(ActivationCalibration.NAME, ActivationQuantizationConfig.percentile(s.calibrationSamples()))), 0),
+                Stage.of(PostTrainingQuantization.NAME, QuantizationConfig.integers(8), StageTuning.steps(0)),
+                Stage.of(ActivationCalibration.NAME, ActivationQuantizationConfig.percentile(s.calibrationSamples()),
+                        StageTuning.steps(0)))),
                 "int8 weights + activations, PTQ", "int8 in ORT"));
         list.add(new ComparisonEntry(Recipe.of("qat-int8", steps, QuantizationAwareTraining.NAME,
                 QuantizationAwareTraining.Config.of(8)), "int8 weights, QAT", "int8 weights"));
@@ -124,10 +125,6 @@ public final class LowRankQuantComparison {
                 MixedPrecision.Config.of(s.mixedPrecisionBudget())), "mixed precision (8/4/2 bits), post-training",
                 mp + " of fp32 weight bytes"));
         return list;
-    }
-
-    private static RecipeStep step(String technique, Record config) {
-        return new RecipeStep(technique, new ObjectMapper().valueToTree(config));
     }
 
     /** The rows with their deployment cost, and the conditions ORT timed them under (threads, CPU and flags). */
@@ -158,7 +155,7 @@ public final class LowRankQuantComparison {
             if (f == null) {
                 throw new GanCompressException("no ONNX file for row " + r.name());
             }
-            hashes.put(r.name(), DomainEvaluator.sha256(f));
+            hashes.put(r.name(), dev.gancompress.Digests.sha256(f));
             sizes.put(r.name(), size(f));
         }
         Path cache = work.resolve(THROUGHPUT_FILE);

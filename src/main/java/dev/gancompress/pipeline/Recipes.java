@@ -21,30 +21,16 @@ public final class Recipes {
     private Recipes() {
     }
 
-    /** The recipe, with every technique created (so every config validated); {@code at} prefixes every message. */
+    /**
+     * The recipe, parsed and validated by {@link RecipeJson} (every technique created, so every config checked, and
+     * the stage order rule applied); {@code at} names the recipe's place in every message.
+     */
     public static Recipe parse(JsonNode json, String at) {
-        Recipe recipe;
-        try {
-            recipe = JSON.treeToValue(json, Recipe.class);
-        } catch (JsonProcessingException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            String msg = cause instanceof GanCompressException ? cause.getMessage() : e.getOriginalMessage();
-            throw new GanCompressException(at + msg, e);
-        } catch (GanCompressException e) {
-            throw new GanCompressException(at + e.getMessage(), e);
-        }
-        if (recipe == null) {
+        if (json == null || !json.isObject()) {
             throw new GanCompressException(at + "expected a recipe object");
         }
-        try {
-            RecipeRunner.techniques(recipe);
-        } catch (GanCompressException e) {
-            throw new GanCompressException(at + e.getMessage(), e);
-        }
-        return recipe;
+        String source = at.endsWith(": ") ? at.substring(0, at.length() - 2) : at.isEmpty() ? "recipe" : at;
+        return RecipeJson.parse(json.toString(), source);
     }
 
     /**

@@ -199,7 +199,7 @@ public final class Sweep {
             SweepSpace.Trial t = trials.get(i);
             ObjectNode json = (ObjectNode) t.recipe().deepCopy();
             json.remove("name");
-            String id = DomainEvaluator.sha256((json.toString() + "|" + settingsKey)
+            String id = dev.gancompress.Digests.sha256((json.toString() + "|" + settingsKey)
                     .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             json.put("name", base + "-" + id.substring(0, 8));
             Recipe recipe = Recipes.parse(json, trialAt(space, i, t));
@@ -243,7 +243,7 @@ public final class Sweep {
                 plan.size(), plan.size() - pending.size(), pending.size(), p);
 
         QualityEvaluation.Source teacherSource = new QualityEvaluation.Source(teacher, teacherFile.toString(),
-                DomainEvaluator.sha256(teacherFile));
+                dev.gancompress.Digests.sha256(teacherFile));
         QualityReport teacherQuality = RecipeComparison.evaluated(evaluation.get(), teacherSource, teacherSource,
                 dir.resolve("teacher-quality.json"), QualityEvaluation.Progress.NONE);
         Map<String, TrialRecord> records = new HashMap<>(done);
@@ -289,7 +289,7 @@ public final class Sweep {
     /** Whether a recorded trial's model file is still the one it measured. */
     private boolean unchanged(TrialRecord r) {
         Path f = dir.resolve(r.modelFile());
-        return Files.exists(f) && DomainEvaluator.sha256(f).equals(r.modelSha256());
+        return Files.exists(f) && dev.gancompress.Digests.sha256(f).equals(r.modelSha256());
     }
 
     private int runPending(List<Planned> pending, int parallelism, TrialLog log,

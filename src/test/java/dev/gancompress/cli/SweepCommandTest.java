@@ -30,7 +30,7 @@ class SweepCommandTest {
 
     @Test
     void aBadSpaceFileNamesTheFieldAndExitsTwo() throws Exception {
-        String recipe = "{\"name\": \"q\", \"fineTuneSteps\": 0, \"steps\": [{\"technique\": \"ptq-weights\", "
+        String recipe = "{\"name\": \"q\", \"stages\": [{\"technique\": \"ptq-weights\", "
                 + "\"config\": {\"bits\": 8, \"scheme\": \"symmetric\", \"granularity\": \"per-channel\", "
                 + "\"layers\": []}}]}";
         String[] r = run("{\"recipe\": " + recipe + ", \"parameters\": [{\"stage\": 0, \"field\": \"config.bits\", "

@@ -81,7 +81,7 @@ class QualityEvaluationTest {
         assertThat(first.reference().count()).isEqualTo(N);
         assertThat(first.evaluator().sha256()).isEqualTo(evaluator.sha256());
         assertThat(first.evaluator().layer()).isEqualTo("features");
-        assertThat(first.modelSha256()).isEqualTo(DomainEvaluator.sha256(generatorFile));
+        assertThat(first.modelSha256()).isEqualTo(dev.gancompress.Digests.sha256(generatorFile));
         assertThat(first.conditionalAccuracy()).isNull();
         assertThat(first.fidelity()).isNull();
     }

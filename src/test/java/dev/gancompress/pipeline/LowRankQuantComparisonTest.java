@@ -39,25 +39,25 @@ class LowRankQuantComparisonTest {
                 "mixed-0.20");
         Map<String, Recipe> byName = new LinkedHashMap<>();
         entries.forEach(e -> byName.put(e.recipe().name(), e.recipe()));
-        assertThat(byName.get("control").steps().get(0).technique()).isEqualTo("uncompressed-control");
-        assertThat(byName.get("tucker2-0.50").steps().get(0).config().get("method").asText()).isEqualTo("tucker2");
-        assertThat(byName.get("tucker2-0.75").steps().get(0).config().get("macsBudget").asDouble()).isEqualTo(0.75);
+        assertThat(byName.get("control").stages().get(0).technique()).isEqualTo("uncompressed-control");
+        assertThat(byName.get("tucker2-0.50").stages().get(0).config().get("method").asText()).isEqualTo("tucker2");
+        assertThat(byName.get("tucker2-0.75").stages().get(0).config().get("macsBudget").asDouble()).isEqualTo(0.75);
         // the int8 model ORT runs on integer kernels: int8 weights, then int8 activations
-        assertThat(byName.get("int8-ort").steps()).extracting(RecipeStep::technique)
+        assertThat(byName.get("int8-ort").stages()).extracting(Stage::technique)
                 .containsExactly("ptq-weights", "ptq-activations");
-        assertThat(byName.get("int8-ort").steps().get(0).config().get("bits").asInt()).isEqualTo(8);
-        assertThat(byName.get("ptq-int4").steps().get(0).config().get("bits").asInt()).isEqualTo(4);
-        JsonNode ternary = byName.get("qat-ternary").steps().get(0).config();
-        assertThat(byName.get("qat-ternary").steps().get(0).technique()).isEqualTo("qat");
+        assertThat(byName.get("int8-ort").stages().get(0).config().get("bits").asInt()).isEqualTo(8);
+        assertThat(byName.get("ptq-int4").stages().get(0).config().get("bits").asInt()).isEqualTo(4);
+        JsonNode ternary = byName.get("qat-ternary").stages().get(0).config();
+        assertThat(byName.get("qat-ternary").stages().get(0).technique()).isEqualTo("qat");
         assertThat(ternary.get("bits").asInt()).isEqualTo(2);
         assertThat(ternary.get("scheme").asText()).isEqualTo("ternary");
-        assertThat(byName.get("mixed-0.20").steps().get(0).config().get("budget").asDouble()).isEqualTo(0.2);
+        assertThat(byName.get("mixed-0.20").stages().get(0).config().get("budget").asDouble()).isEqualTo(0.2);
         // trained rows share one budget, post-training rows are not trained
         for (String trained : List.of("control", "tucker2-0.50", "tucker2-0.75", "qat-int8", "qat-int4", "qat-ternary")) {
-            assertThat(byName.get(trained).fineTuneSteps()).as(trained).isEqualTo(300);
+            assertThat(byName.get(trained).stages().get(0).fineTune().steps()).as(trained).isEqualTo(300);
         }
         for (String post : List.of("ptq-int8", "int8-ort", "ptq-int4", "mixed-0.20")) {
-            assertThat(byName.get(post).fineTuneSteps()).as(post).isZero();
+            assertThat(byName.get(post).stages().get(0).fineTune().steps()).as(post).isZero();
         }
         // every recipe names registered techniques with valid configurations
         entries.forEach(e -> RecipeRunner.techniques(e.recipe()));

@@ -12,10 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SweepSpaceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String RECIPE = "{\"name\": \"mp\", \"fineTuneSteps\": 1, \"steps\": ["
+    static final String RECIPE = "{\"name\": \"mp\", \"stages\": ["
             + "{\"technique\": \"magnitude-pruning\", \"config\": {\"sparsity\": 0.5, \"scope\": \"GLOBAL\", "
             + "\"layers\": [], \"schedule\": \"ONE_SHOT\", \"initialSparsity\": 0.0, \"scheduleSteps\": 0, "
-            + "\"updateEvery\": 10}},"
+            + "\"updateEvery\": 10}, \"fineTune\": {\"steps\": 1}},"
             + "{\"technique\": \"ptq-weights\", \"config\": {\"bits\": 8, \"scheme\": \"symmetric\", "
             + "\"granularity\": \"per-channel\", \"layers\": []}}]}";
 
@@ -39,26 +39,26 @@ class SweepSpaceTest {
                 "0.config.sparsity=0.3, 1.config.bits=8", "0.config.sparsity=0.6, 1.config.bits=4",
                 "0.config.sparsity=0.6, 1.config.bits=6", "0.config.sparsity=0.6, 1.config.bits=8");
         JsonNode r = trials.get(4).recipe();
-        assertThat(r.at("/steps/0/config/sparsity").asDouble()).isEqualTo(0.6);
-        assertThat(r.at("/steps/1/config/bits").asInt()).isEqualTo(6);
-        assertThat(r.at("/steps/1/config/bits").isIntegralNumber()).isTrue();
+        assertThat(r.at("/stages/0/config/sparsity").asDouble()).isEqualTo(0.6);
+        assertThat(r.at("/stages/1/config/bits").asInt()).isEqualTo(6);
+        assertThat(r.at("/stages/1/config/bits").isIntegralNumber()).isTrue();
         // the base is untouched
-        assertThat(s.recipe().at("/steps/0/config/sparsity").asDouble()).isEqualTo(0.5);
+        assertThat(s.recipe().at("/stages/0/config/sparsity").asDouble()).isEqualTo(0.5);
     }
 
     @Test
     void randomSearchIsSeededDistinctAndInsideTheRange() {
         String json = "{\"recipe\": " + RECIPE + ", \"search\": \"random\", \"trials\": 5, \"seed\": 7, "
                 + "\"parameters\": [{\"stage\": 0, \"field\": \"config.sparsity\", \"range\": {\"min\": 0.1, "
-                + "\"max\": 0.9, \"count\": 1}}, {\"field\": \"fineTuneSteps\", \"values\": [1, 2]}]}";
+                + "\"max\": 0.9, \"count\": 1}}, {\"stage\": 0, \"field\": \"fineTune.steps\", \"values\": [1, 2]}]}";
         List<SweepSpace.Trial> a = space(json).enumerate();
         List<SweepSpace.Trial> b = space(json).enumerate();
         assertThat(a).hasSize(5);
         assertThat(a).extracting(SweepSpace.Trial::describe).doesNotHaveDuplicates()
                 .isEqualTo(b.stream().map(SweepSpace.Trial::describe).toList());
         for (SweepSpace.Trial t : a) {
-            assertThat(t.recipe().at("/steps/0/config/sparsity").asDouble()).isBetween(0.1, 0.9);
-            assertThat(t.recipe().get("fineTuneSteps").asInt()).isIn(1, 2);
+            assertThat(t.recipe().at("/stages/0/config/sparsity").asDouble()).isBetween(0.1, 0.9);
+            assertThat(t.recipe().at("/stages/0/fineTune/steps").asInt()).isIn(1, 2);
         }
         assertThat(space(json.replace("\"seed\": 7", "\"seed\": 8")).enumerate()).extracting(SweepSpace.Trial::describe)
                 .isNotEqualTo(a.stream().map(SweepSpace.Trial::describe).toList());
@@ -93,7 +93,7 @@ class SweepSpaceTest {
                 + "stage 0 has no object 'settings'");
         assertThatThrownBy(() -> space("{\"recipe\": " + RECIPE + ", \"parameters\": [{\"field\": \"fineTuneStep\", "
                 + "\"values\": [1]}]}")).hasMessageContaining("parameters[0].field 'fineTuneStep': the recipe has no "
-                + "such field; recipe fields: name, fineTuneSteps, steps");
+                + "such field; recipe fields: name, stages");
         assertThatThrownBy(() -> space("{\"recipe\": " + RECIPE + ", \"parameters\": [{\"stage\": 0, \"field\": "
                 + "\"config.sparsity\", \"range\": {\"min\": 0.9, \"max\": 0.1, \"count\": 2}}]}"))
                 .hasMessage("space file S.json: parameters[0].range (config.sparsity): min 0.9 is larger than max 0.1");
@@ -103,7 +103,7 @@ class SweepSpaceTest {
                 + "]}")).hasMessage("space file S.json: 'search' must be 'grid' or 'random', got 'bayes'");
         // the base recipe is validated by the technique registry, its message kept
         assertThatThrownBy(() -> space("{\"recipe\": " + RECIPE.replace("magnitude-pruning", "magnitude-prunin")
-                + ", \"parameters\": [" + p + "]}")).hasMessageStartingWith("space file S.json: recipe: unknown "
-                + "compression 'magnitude-prunin'; known: ");
+                + ", \"parameters\": [" + p + "]}")).hasMessageStartingWith("space file S.json: recipe (recipe 'mp'): "
+                + "stage 1 'magnitude-prunin': field 'technique': unknown compression 'magnitude-prunin'; known: ");
     }
 }

@@ -108,7 +108,7 @@ public final class Distillation implements Compression {
             Path file = Path.of(config.featureNetwork());
             Model network = OnnxImporter.read(file);
             EvaluationNetworkGuard.refuseEvaluationNetwork(network, file.toString(),
-                    dev.gancompress.metrics.DomainEvaluator.sha256(file),
+                    dev.gancompress.Digests.sha256(file),
                     context.evaluator(), null);
             featureNetwork = network;
         }

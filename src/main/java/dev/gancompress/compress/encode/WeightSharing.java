@@ -35,6 +35,11 @@ public final class WeightSharing implements Compression {
     }
 
     @Override
+    public Phase phase() {
+        return Phase.SHARE;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

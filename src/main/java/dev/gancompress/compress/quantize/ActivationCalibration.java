@@ -47,6 +47,11 @@ public final class ActivationCalibration implements Compression {
     }
 
     @Override
+    public Phase phase() {
+        return Phase.QUANTIZE;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -93,6 +93,11 @@ public final class MixedPrecision implements Compression {
     }
 
     @Override
+    public Phase phase() {
+        return Phase.QUANTIZE;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

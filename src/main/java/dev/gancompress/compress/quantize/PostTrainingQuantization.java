@@ -34,6 +34,11 @@ public final class PostTrainingQuantization implements Compression {
     }
 
     @Override
+    public Phase phase() {
+        return Phase.QUANTIZE;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

@@ -105,6 +105,11 @@ public final class QuantizationAwareTraining implements Compression {
     }
 
     @Override
+    public Phase phase() {
+        return Phase.QUANTIZE;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

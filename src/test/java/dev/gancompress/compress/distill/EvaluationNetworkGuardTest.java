@@ -30,7 +30,7 @@ class EvaluationNetworkGuardTest {
     @Test
     void theBundledEvaluatorIsRefusedByFileByWeightsAndAsAPartialCopy() {
         Model evaluator = OnnxImporter.read(EVALUATOR);
-        String sha = DomainEvaluator.sha256(EVALUATOR);
+        String sha = dev.gancompress.Digests.sha256(EVALUATOR);
         refuse(OnnxImporter.read(EVALUATOR), sha, evaluator, sha, "it is the evaluation network's file");
         // the same weights from elsewhere (a re-export, no file hash known)
         refuse(OnnxImporter.read(EVALUATOR), null, evaluator, null, "it has the evaluation network's weights");
@@ -72,7 +72,7 @@ class EvaluationNetworkGuardTest {
         Path shipped = Path.of("models/feature-net-fashion.onnx");
         if (Files.exists(shipped)) {
             assertThatCode(() -> EvaluationNetworkGuard.refuseEvaluationNetwork(OnnxImporter.read(shipped),
-                    shipped.toString(), DomainEvaluator.sha256(shipped), evaluator, DomainEvaluator.sha256(EVALUATOR)))
+                    shipped.toString(), dev.gancompress.Digests.sha256(shipped), evaluator, dev.gancompress.Digests.sha256(EVALUATOR)))
                     .doesNotThrowAnyException();
         }
     }

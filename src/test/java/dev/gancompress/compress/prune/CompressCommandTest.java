@@ -144,6 +144,33 @@ class CompressCommandTest {
         assertThat(written.metadata()).containsEntry("fine_tune_steps", "4").containsKey("dataset_sha256");
     }
 
+    @Test
+    void runsAStagedRecipeFromItsShortFormAndListsTheRegistryInItsHelp() throws IOException {
+        Path out = dir.resolve("staged.onnx");
+        Run ok = run("compress", "--teacher", teacher.toString(), "--recipe",
+                "prune:channel=0.5,quantize:int8,encode:huffman", "--out", out.toString(), "--seed", "4");
+        assertThat(ok.code()).as(ok.err()).isEqualTo(0);
+        assertThat(ok.out()).contains("stage 1/3 channel-pruning (channel-pruning)")
+                .contains("stage 3/3 entropy-coding (entropy-coding)");
+        Model written = OnnxImporter.read(out);
+        assertThat(written.macs()).isLessThan(OnnxImporter.read(teacher).macs() / 3);
+        assertThat(written.metadata()).containsEntry("technique", "channel-pruning+ptq-weights+entropy-coding")
+                .containsEntry("seed", "4").containsKey("teacher_sha256").containsEntry("version",
+                        dev.gancompress.Version.TOOL);
+        assertThat(written.metadata().get("recipe")).contains("\"codecs\":[\"huffman\"]");
+        assertThat(dir.resolve("staged.gcz")).exists();
+
+        Run bad = run("compress", "--teacher", teacher.toString(), "--recipe", "quantize:int8,prune:channel=0.5",
+                "--out", dir.resolve("bad.onnx").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("stage 2 'channel-pruning'").contains("cannot follow stage 'ptq-weights'");
+        assertThat(dir.resolve("bad.onnx")).doesNotExist();
+
+        Run help = run("compress", "--help");
+        assertThat(help.out()).contains("prune: magnitude-pruning, channel-pruning, network-slimming")
+                .contains("encode: weight-sharing, entropy-coding").contains("prune:channel=<ratio> -> channel-pruning");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = new String[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);
