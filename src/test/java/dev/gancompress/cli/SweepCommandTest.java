@@ -44,7 +44,7 @@ class SweepCommandTest {
         r = run("{\"recipe\": " + recipe + ", \"parameters\": [{\"stage\": 0, \"field\": \"config.bits\", "
                 + "\"values\": [8, \"eight\"]}]}");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("space file " + dir.resolve("space.json") + ": trial 1 (0.config.bits=eight): ")
+        assertThat(r[1]).contains("space file " + dir.resolve("space.json") + ": trial 1 (0.config.bits=eight) (recipe 'q'): stage 1")
                 .contains("bits").doesNotContain("\tat ");
 
         r = run("{\"recipe\": " + recipe + ", \"parameters\": [");

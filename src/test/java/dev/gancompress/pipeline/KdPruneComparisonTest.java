@@ -79,34 +79,39 @@ class KdPruneComparisonTest {
         }
     }
 
+    /**
+     * The demo's set covers every family alone and in combination, and each recipe runs end to end on a tiny teacher
+     * (2 steps per stage) to a file ONNX Runtime agrees with.
+     */
     @Test
-    void combinedRecipesKeepBothTheStructureAndTheSparsity(@TempDir Path dir) {
+    void theDemoRecipesCoverEveryFamilyAloneAndCombinedAndAllRun(@TempDir Path dir) {
         DcganSpec spec = new DcganSpec(8, 1, 28, 8, 4, 0, 0);
         Model teacher = Dcgan.generator(spec);
         Model discriminator = Dcgan.discriminator(spec);
         Initializer.dcgan(teacher, 1);
         Initializer.dcgan(discriminator, 2);
-        FineTuning.Settings tune = new FineTuning.Settings(4, 8, 2e-4, 2e-4,
+        FineTuning.Settings tune = new FineTuning.Settings(2, 8, 2e-4, 2e-4,
                 dev.gancompress.train.GanLoss.NON_SATURATING, 1f, false, 1, 0);
         RecipeRunner runner = new RecipeRunner(teacher, discriminator, noise(64), null, tune, dir, Map.of(),
                 name -> List.of());
-        for (ComparisonEntry e : DemoRecipes.entries(teacher, 4)) {
-            if (!e.recipe().name().contains("+")) {
-                continue;
+        java.util.Set<String> singles = new java.util.TreeSet<>();
+        int combined = 0;
+        for (ComparisonEntry e : DemoRecipes.entries(2)) {
+            List<String> families = Recipes.families(e.recipe());
+            if (e.target().equals("single family")) {
+                assertThat(families).as(e.recipe().name()).hasSize(1);
+                singles.addAll(families);
+            } else if (e.target().equals("combined")) {
+                assertThat(families.size()).as(e.recipe().name()).isGreaterThan(1);
+                combined++;
+            } else {
+                assertThat(families).as(e.recipe().name()).isEmpty();
             }
             RecipeRunner.Result r = runner.run(e.recipe());
-            assertThat((double) r.model().macs() / teacher.macs()).as(e.recipe().name()).isBetween(0.4, 0.6);
-            long weights = 0;
-            long zeros = 0;
-            for (var slot : dev.gancompress.onnx.OnnxImporter.read(r.file()).weightSlots().entrySet()) {
-                String layer = slot.getKey();
-                if (slot.getValue().trainable() && layer.endsWith(".weight") && slot.getValue().weights().rank() >= 2) {
-                    weights += slot.getValue().weights().size();
-                    zeros += slot.getValue().weights().size() - slot.getValue().weights().nonZeroCount();
-                }
-            }
-            // global magnitude pruning at 0.5 over conv/linear weights, kept through fine-tuning
-            assertThat((double) zeros / weights).as(e.recipe().name()).isBetween(0.49, 0.52);
+            assertThat(r.file()).as(e.recipe().name()).exists();
+            assertThat(r.verification()).as(e.recipe().name()).isNotNull();
         }
+        assertThat(singles).containsExactly("distill", "encode", "lowrank", "prune", "quantize");
+        assertThat(combined).isGreaterThanOrEqualTo(3);
     }
 }
