@@ -8,7 +8,6 @@ import dev.gancompress.compress.CompressionContext;
 import dev.gancompress.compress.CompressionRegistry;
 import dev.gancompress.compress.FineTuneController;
 import dev.gancompress.compress.FineTuning;
-import dev.gancompress.data.Datasets;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Model;
 import dev.gancompress.onnx.OnnxExporter;
@@ -78,7 +77,8 @@ final class CompressCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--data", defaultValue = "fashion-mnist",
-            description = "Training images for fine-tuning (default ${DEFAULT-VALUE}).")
+            description = "Training images for fine-tuning (default ${DEFAULT-VALUE}); for an image-to-image "
+                    + "teacher, paired data: edges-fashion-mnist or a folder of A|B images or of A/ and B/.")
     String data;
 
     @Option(names = "--data-dir", description = "Where the Fashion-MNIST IDX files are.")
@@ -118,9 +118,7 @@ final class CompressCommand implements Callable<Integer> {
         }
         Model teacherModel = ModelFiles.readGenerator(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
-        int[] image = teacherModel.outputShape().dims();
-        ImageDataset dataset = steps == 0 ? null
-                : Datasets.open(data, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+        ImageDataset dataset = steps == 0 ? null : TrainingData.open(data, dataDir, teacherModel);
         Path workDir = out.toAbsolutePath().resolveSibling(out.getFileName() + ".work");
         Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();
         CompressionContext context = new CompressionContext(teacherModel, discriminator, dataset, evaluatorModel, seed,
