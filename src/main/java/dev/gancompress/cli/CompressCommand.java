@@ -116,7 +116,7 @@ final class CompressCommand implements Callable<Integer> {
             throw new GanCompressException("--steps " + steps + " fine-tunes against the teacher's discriminator: "
                     + "pass --teacher-d");
         }
-        Model teacherModel = ModelFiles.readGenerator(teacher);
+        Model teacherModel = ModelFiles.readTeacher(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
         ImageDataset dataset = steps == 0 ? null : TrainingData.open(data, dataDir, teacherModel);
         Path workDir = out.toAbsolutePath().resolveSibling(out.getFileName() + ".work");
