@@ -63,6 +63,13 @@ public final class ComparisonReport {
      */
     public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
                                 List<dev.gancompress.model.Model> models, long seed) {
+        writeAll(dir, stem, title, preamble, rows, models, seed, null);
+    }
+
+    /** The same; for image-to-image models the sample rows are their outputs on {@code pairedInputs}. */
+    public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
+                                List<dev.gancompress.model.Model> models, long seed,
+                                dev.gancompress.data.ImageDataset pairedInputs) {
         writeMarkdown(dir.resolve(stem + ".md"), title, preamble + "\n\n![FID vs MACs](" + stem + "-fid-macs.png) "
                 + "![FID vs non-zero parameters](" + stem + "-fid-params.png)\n\nSamples (one row per model, in "
                 + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows);
@@ -73,7 +80,11 @@ public final class ComparisonReport {
         ParetoPlot.write(dir.resolve(stem + "-fid-params.png"), "FID vs non-zero parameters (lower left is better)",
                 "non-zero parameters (thousands)", "FID (evaluator units)", rows, r -> r.nonZeroParameters() / 1e3,
                 r -> r.quality().fid(), false);
-        ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+        if (pairedInputs == null) {
+            ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+        } else {
+            ModelGrid.writePaired(dir.resolve(stem + "-samples.png"), models, pairedInputs, 10);
+        }
     }
 
     public static void writeJson(Path file, List<ResultRow> rows) {
