@@ -21,11 +21,15 @@ public final class ComparisonReport {
 
     public static String markdown(List<ResultRow> rows) {
         QualityReport.Cost ref = rows.get(0).quality().cost();
+        // image-to-image models (pix2pix) were evaluated on a paired test set: two more columns, to the targets
+        boolean paired = rows.stream().allMatch(r -> r.quality().groundTruth() != null);
         StringBuilder sb = new StringBuilder();
         sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID [95% CI] | "
                 + "KID x1e3 [95% CI] | precision | recall [95% CI] | PSNR to teacher (dB) | SSIM to teacher | "
-                + "energy/image (uJ) | fine-tune (s) |\n");
-        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "energy/image (uJ) | fine-tune (s) |" + (paired ? " PSNR to ground truth (dB) | SSIM to ground truth |"
+                : "") + "\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+                + (paired ? "---:|---:|" : "") + "\n");
         for (ResultRow r : rows) {
             QualityReport q = r.quality();
             QualityReport.Cost c = q.cost();
@@ -43,6 +47,11 @@ public final class ComparisonReport {
                     Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.2f", psnr),
                     Double.isNaN(ssim) ? "-" : String.format(Locale.ROOT, "%.3f", ssim), c.energyPj() / 1e6,
                     r.fineTuneSeconds()));
+            if (paired) {
+                sb.setLength(sb.length() - System.lineSeparator().length());
+                sb.append(String.format(Locale.ROOT, " %.2f | %.3f |%n", q.groundTruth().psnr(),
+                        q.groundTruth().ssim()));
+            }
         }
         return sb.toString();
     }

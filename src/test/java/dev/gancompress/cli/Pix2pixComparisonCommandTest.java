@@ -84,7 +84,11 @@ class Pix2pixComparisonCommandTest {
         }
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8)).isZero();
         String md = Files.readString(work.resolve("seed-1").resolve("comparison-kd-prune.md"));
-        assertThat(md).contains("prune-1of4").contains("kd-1of4").contains("prune-kd-1of4");
+        assertThat(md).contains("prune-1of4").contains("kd-1of4").contains("prune-kd-1of4")
+                .contains("| PSNR to ground truth (dB) | SSIM to ground truth |");
+        assertThat(md.lines().filter(l -> l.startsWith("| prune-kd-1of4 |")).findFirst().orElseThrow().split("\\|"))
+                .hasSize(18);
+        assertThat(work.resolve("seed-1").resolve("comparison-kd-prune-samples.png")).exists();
         String json = Files.readString(work.resolve("seed-1").resolve("prune-kd-1of4").resolve("quality.json"));
         assertThat(json).contains("groundTruth");
     }
