@@ -37,6 +37,8 @@ final class ComparisonRun {
     private final Model discriminator;
     private final ImageDataset train;
     private final ImageDataset reference;
+    /** The paired test set of an image-to-image teacher (FID on its outputs, PSNR to its targets); else null. */
+    private final dev.gancompress.data.PairedDataset pairedReference;
     private final Path work;
     private final long seed;
     private final boolean verify;
@@ -54,9 +56,16 @@ final class ComparisonRun {
             throw new GanCompressException("teacher " + teacherFile + " outputs " + teacher.outputShape()
                     + ", not an image [C, H, W]");
         }
-        this.train = Datasets.open(trainData, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        this.reference = Datasets.open(referenceData, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
-        evaluator.requireShape(reference);
+        this.train = TrainingData.open(trainData, dataDir, teacher);
+        if (ModelFiles.isImageToImage(teacher)) {
+            this.pairedReference = Datasets.openPaired(referenceData, dataDir,
+                    teacher.input(dev.gancompress.model.Input.Kind.IMAGE).shape().channels(), image[0], image[1]);
+            this.reference = null;
+        } else {
+            this.pairedReference = null;
+            this.reference = Datasets.open(referenceData, dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+            evaluator.requireShape(reference);
+        }
         this.work = work;
         this.seed = seed;
         Files.createDirectories(work);
@@ -85,9 +94,17 @@ final class ComparisonRun {
                 dev.gancompress.Provenance.of(Main.invocation()).withInput("teacher", teacherFile),
                 name -> List.of(new ProgressBarHook("fine-tune " + name)), verify);
         return RecipeComparison.run(teacher, teacherFile.toString(), runner,
-                () -> new QualityEvaluation(DomainEvaluator.load(evaluatorFile), reference,
-                        QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed)),
+                () -> evaluation(samples),
                 entries.apply(teacher), new EvaluationProgressBar());
+    }
+
+    /** Latent teachers: samples vs the reference images; image-to-image teachers: outputs on the paired test set. */
+    private QualityEvaluation evaluation(int samples) {
+        QualityEvaluation.Settings settings = QualityEvaluation.Settings.defaults().withSamples(samples).withSeed(seed);
+        DomainEvaluator evaluator = DomainEvaluator.load(evaluatorFile);
+        return pairedReference == null ? new QualityEvaluation(evaluator, reference, settings)
+                : QualityEvaluation.paired(evaluator, pairedReference, settings,
+                dev.gancompress.metrics.CostModel.Options.defaults());
     }
 
     /** Writes {@code <work>/<stem>.md/.json}, the plots and the sample grid, and prints the table. */
@@ -101,7 +118,8 @@ final class ComparisonRun {
         for (ResultRow r : rows.subList(1, rows.size())) {
             models.add(ModelFiles.read(dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
         }
-        ComparisonReport.writeAll(dir, stem, title, preamble, rows, models, seed);
+        ComparisonReport.writeAll(dir, stem, title, preamble, rows, models, seed,
+                pairedReference == null ? null : pairedReference.inputs());
         System.out.println(ComparisonReport.markdown(rows));
         System.out.printf(Locale.ROOT, "wrote %s%n", dir.resolve(stem + ".md"));
     }

@@ -6,7 +6,6 @@ import dev.gancompress.GanCompressException;
 import dev.gancompress.Provenance;
 import dev.gancompress.compress.CompressionRegistry;
 import dev.gancompress.compress.ShortForm;
-import dev.gancompress.data.Datasets;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.model.Model;
 import dev.gancompress.pipeline.Recipe;
@@ -110,11 +109,10 @@ final class CompressCommand implements Callable<Integer> {
             throw new GanCompressException("fine-tuning (--steps " + steps + " or a stage's fineTune.steps) runs "
                     + "against the teacher's discriminator: pass --teacher-d");
         }
-        Model teacherModel = ModelFiles.readGenerator(teacher);
+        Model teacherModel = ModelFiles.readTeacher(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
-        int[] image = teacherModel.outputShape().dims();
         ImageDataset dataset = !trains ? null
-                : Datasets.open(training.data, training.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
+                : TrainingData.open(training.data, training.dataDir, teacherModel);
         Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();
         // without fine-tuning there is nothing worth resuming: stage snapshots go to a temporary directory, so a
         // refused or failed run leaves nothing next to --out

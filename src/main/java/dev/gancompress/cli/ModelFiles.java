@@ -46,6 +46,12 @@ final class ModelFiles {
         return requireGenerator(read(file), file);
     }
 
+    /** A generator to compress: a latent generator, or an image-to-image one (pix2pix). */
+    static Model readTeacher(Path file) {
+        Model model = read(file);
+        return isImageToImage(model) ? model : requireGenerator(model, file);
+    }
+
     /** Whether {@code model} maps an image to an image (pix2pix): one image input, no latent, an image output. */
     static boolean isImageToImage(Model model) {
         return model.input(Input.Kind.LATENT) == null && model.inputs().size() == 1

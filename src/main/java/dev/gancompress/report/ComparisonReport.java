@@ -21,11 +21,15 @@ public final class ComparisonReport {
 
     public static String markdown(List<ResultRow> rows) {
         QualityReport.Cost ref = rows.get(0).quality().cost();
+        // image-to-image models (pix2pix) were evaluated on a paired test set: two more columns, to the targets
+        boolean paired = rows.stream().allMatch(r -> r.quality().groundTruth() != null);
         StringBuilder sb = new StringBuilder();
         sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID [95% CI] | "
                 + "KID x1e3 [95% CI] | precision | recall [95% CI] | PSNR to teacher (dB) | SSIM to teacher | "
-                + "energy/image (uJ) | fine-tune (s) |\n");
-        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "energy/image (uJ) | fine-tune (s) |" + (paired ? " PSNR to ground truth (dB) | SSIM to ground truth |"
+                : "") + "\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+                + (paired ? "---:|---:|" : "") + "\n");
         for (ResultRow r : rows) {
             QualityReport q = r.quality();
             QualityReport.Cost c = q.cost();
@@ -43,6 +47,11 @@ public final class ComparisonReport {
                     Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.2f", psnr),
                     Double.isNaN(ssim) ? "-" : String.format(Locale.ROOT, "%.3f", ssim), c.energyPj() / 1e6,
                     r.fineTuneSeconds()));
+            if (paired) {
+                sb.setLength(sb.length() - System.lineSeparator().length());
+                sb.append(String.format(Locale.ROOT, " %.2f | %.3f |%n", q.groundTruth().psnr(),
+                        q.groundTruth().ssim()));
+            }
         }
         return sb.toString();
     }
@@ -63,6 +72,13 @@ public final class ComparisonReport {
      */
     public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
                                 List<dev.gancompress.model.Model> models, long seed) {
+        writeAll(dir, stem, title, preamble, rows, models, seed, null);
+    }
+
+    /** The same; for image-to-image models the sample rows are their outputs on {@code pairedInputs}. */
+    public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
+                                List<dev.gancompress.model.Model> models, long seed,
+                                dev.gancompress.data.ImageDataset pairedInputs) {
         writeMarkdown(dir.resolve(stem + ".md"), title, preamble + "\n\n![FID vs MACs](" + stem + "-fid-macs.png) "
                 + "![FID vs non-zero parameters](" + stem + "-fid-params.png)\n\nSamples (one row per model, in "
                 + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows);
@@ -73,7 +89,11 @@ public final class ComparisonReport {
         ParetoPlot.write(dir.resolve(stem + "-fid-params.png"), "FID vs non-zero parameters (lower left is better)",
                 "non-zero parameters (thousands)", "FID (evaluator units)", rows, r -> r.nonZeroParameters() / 1e3,
                 r -> r.quality().fid(), false);
-        ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+        if (pairedInputs == null) {
+            ModelGrid.write(dir.resolve(stem + "-samples.png"), models, seed, 10);
+        } else {
+            ModelGrid.writePaired(dir.resolve(stem + "-samples.png"), models, pairedInputs, 10);
+        }
     }
 
     public static void writeJson(Path file, List<ResultRow> rows) {

@@ -23,6 +23,34 @@ public final class ModelGrid {
         ImageGrid.write(render(models, seed, perRow), file);
     }
 
+    /**
+     * Image-to-image generators (pix2pix) on the same first {@code perRow} input images: the first row shows the
+     * inputs, then one row per model.
+     */
+    public static void writePaired(Path file, List<Model> models, dev.gancompress.data.ImageDataset inputs,
+                                   int perRow) {
+        int[] shape = models.get(0).outputShape().dims();
+        int sample = shape[0] * shape[1] * shape[2];
+        int count = Math.min(perRow, inputs.size());
+        if (inputs.channels() != shape[0] || inputs.height() != shape[1] || inputs.width() != shape[2]) {
+            throw new IllegalArgumentException("inputs of " + inputs.description() + " and outputs "
+                    + models.get(0).outputShape() + " differ in shape; the grid needs one image shape");
+        }
+        float[] all = new float[(models.size() + 1) * count * sample];
+        for (int i = 0; i < count; i++) {
+            inputs.copyImage(i, all, i * sample);
+        }
+        for (int m = 0; m < models.size(); m++) {
+            dev.gancompress.runtime.PairedSampler sampler = new dev.gancompress.runtime.PairedSampler(models.get(m),
+                    inputs, models.get(m).outputShape());
+            float[] images = new float[count * sample];
+            sampler.generate(0, count, count, images);
+            System.arraycopy(images, 0, all, (m + 1) * count * sample, count * sample);
+        }
+        ImageGrid.write(ImageGrid.render(all, (models.size() + 1) * count, shape[0], shape[1], shape[2], count, 2),
+                file);
+    }
+
     /** The same with each row named on its left (the model's name in the report's table). */
     public static void write(Path file, List<Model> models, List<String> labels, long seed, int perRow) {
         ImageGrid.write(render(models, labels, seed, perRow), file);

@@ -59,7 +59,7 @@ public final class Distillation implements Compression {
         }
         StudentFactory.checkedStudent(student, teacher, "derived from " + model.name());
         if (config.featureWeight() > 0) {
-            FeatureDistillation.checkLayers(teacher, student, config.featureLayers());
+            FeatureDistillation.checkLayers(teacher, student, config.featureLayersFor(teacher));
         }
         if (config.perceptualWeight() > 0) {
             PerceptualDistillation.check(featureNetwork(context), teacher, config.perceptualLayer());
@@ -78,7 +78,7 @@ public final class Distillation implements Compression {
             terms.add(new OutputDistillation(teacher, config.outputLoss(), config.outputWeight().floatValue()));
         }
         if (config.featureWeight() > 0) {
-            terms.add(new FeatureDistillation(teacher, compressed, config.featureLayers(),
+            terms.add(new FeatureDistillation(teacher, compressed, config.featureLayersFor(teacher.model()),
                     config.featureWeight().floatValue(), config.adapterLearningRate(), context.seed() + 1));
         }
         if (config.perceptualWeight() > 0) {

@@ -20,8 +20,8 @@ import java.util.Map;
  * @param outputWeight          weight of {@link OutputDistillation} (default 1; 0 disables it)
  * @param outputLoss            L1 (default) or L2
  * @param featureWeight         weight of {@link FeatureDistillation} (default 1; 0 disables it)
- * @param featureLayers         node names matched between student and teacher (default: the DCGAN blocks'
- *                              post-activation outputs fc_act, up1_act, up2_act)
+ * @param featureLayers         node names matched between student and teacher (default, left null: the
+ *                              teacher architecture's layers, {@link FeatureDistillation#defaultLayers})
  * @param adapterLearningRate   Adam learning rate of the 1x1 feature adapters (default 1e-3)
  * @param perceptualWeight      weight of {@link PerceptualDistillation} on the evaluator's features (default 0)
  * @param perceptualLayer       the evaluator node whose value is compared (default: the evaluator's output)
@@ -79,8 +79,8 @@ public record DistillationConfig(Double widthMultiplier, Map<String, Double> lay
         outputWeight = weight("outputWeight", outputWeight, 1.0);
         outputLoss = outputLoss == null ? OutputLoss.L1 : outputLoss;
         featureWeight = weight("featureWeight", featureWeight, 1.0);
-        featureLayers = featureLayers == null ? FeatureDistillation.DCGAN_LAYERS : List.copyOf(featureLayers);
-        require(featureWeight == 0 || !featureLayers.isEmpty(), "featureLayers",
+        featureLayers = featureLayers == null ? null : List.copyOf(featureLayers);
+        require(featureWeight == 0 || featureLayers == null || !featureLayers.isEmpty(), "featureLayers",
                 "at least one node name when featureWeight > 0", featureLayers);
         adapterLearningRate = adapterLearningRate == null ? 1e-3 : adapterLearningRate;
         require(adapterLearningRate > 0 && adapterLearningRate < 1, "adapterLearningRate", "a number in (0, 1)",
@@ -141,6 +141,11 @@ public record DistillationConfig(Double widthMultiplier, Map<String, Double> lay
         return new DistillationConfig(widthMultiplier, layerWidthMultipliers, studentFile, init, outputWeight,
                 outputLoss, featureWeight, featureLayers, adapterLearningRate, weight, layer, adversarialWeight,
                 freezeDiscriminator, network, mmdWeight, mmdKernel, mmdTarget, mmdBandwidth, mmdLayer);
+    }
+
+    /** The layers feature distillation matches on {@code teacher}: the configured ones, else its default. */
+    public List<String> featureLayersFor(dev.gancompress.model.Model teacher) {
+        return featureLayers != null ? featureLayers : FeatureDistillation.defaultLayers(teacher);
     }
 
     private static double weight(String field, Double value, double fallback) {

@@ -22,6 +22,29 @@ public final class FeatureDistillation implements GeneratorLossTerm {
     /** The post-activation outputs of the DCGAN generator's blocks. */
     public static final List<String> DCGAN_LAYERS = List.of("fc_act", "up1_act", "up2_act");
 
+    /**
+     * The layers matched when none are configured. A latent generator: {@link #DCGAN_LAYERS}. An image-to-image
+     * generator: the outputs of its residual blocks (every Add), as GAN Compression distils the ResNet generator's
+     * trunk; a generator without residual blocks (U-Net): its skip concatenations, the decoder's inputs.
+     */
+    public static List<String> defaultLayers(Model teacher) {
+        if (teacher.input(dev.gancompress.model.Input.Kind.IMAGE) == null
+                || teacher.input(dev.gancompress.model.Input.Kind.LATENT) != null) {
+            return DCGAN_LAYERS;
+        }
+        List<String> adds = layersOf(teacher, dev.gancompress.model.Add.class);
+        List<String> layers = adds.isEmpty() ? layersOf(teacher, dev.gancompress.model.Concat.class) : adds;
+        if (layers.isEmpty()) {
+            throw new GanCompressException("generator " + teacher.name() + " has no residual Add or skip Concat to "
+                    + "distil features at; give featureLayers");
+        }
+        return layers;
+    }
+
+    private static List<String> layersOf(Model m, Class<?> type) {
+        return m.nodes().stream().filter(n -> type.isInstance(n.layer())).map(n -> n.name()).toList();
+    }
+
     private final TeacherForward teacher;
     private final List<FeatureAdapter> adapters = new ArrayList<>();
     private final float weight;

@@ -81,13 +81,17 @@ public final class StudentFactory {
 
     /**
      * Accepts a ready-made student if it can stand in for the teacher: same output shape, same latent size and
-     * the same label input (or none). {@code source} names the file in messages.
+     * the same label input (or none); for an image-to-image teacher, the same input image and no other input.
+     * {@code source} names the file in messages.
      */
     public static Model checkedStudent(Model student, Model teacher, String source) {
         if (!student.outputShape().equals(teacher.outputShape())) {
             throw new GanCompressException("student " + source + " makes outputs of shape " + student.outputShape()
                     + ", but the teacher " + teacher.name() + " makes " + teacher.outputShape()
                     + "; the output shapes must be equal");
+        }
+        if (teacher.input(Input.Kind.LATENT) == null && teacher.input(Input.Kind.IMAGE) != null) {
+            return checkedImageStudent(student, teacher, source);
         }
         Input sz = student.input(Input.Kind.LATENT);
         Input tz = teacher.input(Input.Kind.LATENT);
@@ -107,6 +111,19 @@ public final class StudentFactory {
                 throw new GanCompressException("student " + source + " has an image input '" + in.name()
                         + "'; a generator student takes only a latent code and optionally a label");
             }
+        }
+        return student;
+    }
+
+    /** An image-to-image student reads the same input image (name and shape) as the teacher, and nothing else. */
+    private static Model checkedImageStudent(Model student, Model teacher, String source) {
+        Input t = teacher.input(Input.Kind.IMAGE);
+        Input s = student.input(Input.Kind.IMAGE);
+        if (s == null || !s.name().equals(t.name()) || !s.shape().equals(t.shape()) || student.inputs().size() != 1) {
+            throw new GanCompressException("student " + source + " takes inputs "
+                    + student.inputs().stream().map(i -> i.name() + " " + i.shape()).toList()
+                    + ", but the image-to-image teacher " + teacher.name() + " takes only '" + t.name() + "' "
+                    + t.shape() + "; the student must read the same input image");
         }
         return student;
     }

@@ -11,7 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The teacher generator run on the student's step inputs (same latent codes, same labels), once per step and
+ * The teacher generator run on the student's step inputs (same latent codes and labels, or for an image-to-image
+ * generator the same input images), once per step and
  * shared by the distillation terms of that step. The teacher runs in inference mode: it is a fixed function,
  * evaluated as it is deployed, and training-mode BatchNorm would drift its running statistics.
  */
@@ -33,7 +34,10 @@ final class TeacherForward {
 
     /** The teacher's output on the inputs the student was given (matched by input kind, not name). */
     Tensor run(Model student, Map<String, Tensor> studentInputs, long step) {
-        Tensor latent = studentInputs.get(student.input(Input.Kind.LATENT).name());
+        // a latent GAN's step is keyed by its codes, an image-to-image generator's by its input images
+        Input key = student.input(Input.Kind.LATENT) != null ? student.input(Input.Kind.LATENT)
+                : student.input(Input.Kind.IMAGE);
+        Tensor latent = studentInputs.get(key.name());
         if (step == cachedStep && Arrays.equals(latent.data(), cachedLatent)) {
             return cachedOutput;
         }

@@ -52,7 +52,7 @@ class DistillationConfigTest {
         assertThat(d.widthMultiplier()).isEqualTo(0.5);
         assertThat(d.init()).isEqualTo(StudentInit.RANDOM);
         assertThat(d.outputLoss()).isEqualTo(OutputLoss.L1);
-        assertThat(d.featureLayers()).containsExactly("fc_act", "up1_act", "up2_act");
+        assertThat(d.featureLayers()).as("null: the architecture's default").isNull();
         assertThat(d.perceptualWeight()).isZero();
         assertThat(d.freezeDiscriminator()).isFalse();
         assertThat(DistillationConfig.ofStudentFile("s.onnx").init()).isEqualTo(StudentInit.AS_GIVEN);
