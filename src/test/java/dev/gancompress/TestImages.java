@@ -55,6 +55,29 @@ public final class TestImages {
         return new ByteImageDataset(pixels, labels, 1, 28, 28, names, "blobs");
     }
 
+    /**
+     * n 16x16 pairs of (Sobel edge map, image) of bright random rectangles on black: a small deterministic
+     * edges -> image task for the image-to-image tests.
+     */
+    public static dev.gancompress.data.PairedDataset rectangles(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] px = new byte[n * 16 * 16];
+        for (int i = 0; i < n; i++) {
+            int x0 = rnd.nextInt(2, 8);
+            int y0 = rnd.nextInt(2, 8);
+            int x1 = x0 + rnd.nextInt(3, 7);
+            int y1 = y0 + rnd.nextInt(3, 7);
+            int v = rnd.nextInt(120, 256);
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    px[i * 256 + y * 16 + x] = (byte) v;
+                }
+            }
+        }
+        ImageDataset images = new ByteImageDataset(px, null, 1, 16, 16, List.of(), "rectangles-" + seed);
+        return dev.gancompress.data.EdgeMaps.edgesToImage(images, 100, "rectangles-" + seed);
+    }
+
     /** A seeded batch for every input of the model: N(0, 1) floats, class indices for labels. */
     public static Map<String, Tensor> randomInputs(Model model, int batch, long seed) {
         Random rnd = new Random(seed);

@@ -1,9 +1,6 @@
 package dev.gancompress.pipeline;
 
 import dev.gancompress.compress.FineTuning;
-import dev.gancompress.data.ByteImageDataset;
-import dev.gancompress.data.EdgeMaps;
-import dev.gancompress.data.ImageDataset;
 import dev.gancompress.data.PairedDataset;
 import dev.gancompress.metrics.CostModel;
 import dev.gancompress.metrics.DomainEvaluator;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,22 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Pix2pixKdPruneComparisonTest {
     static PairedDataset rectangles(int n, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        byte[] px = new byte[n * 16 * 16];
-        for (int i = 0; i < n; i++) {
-            int x0 = rnd.nextInt(2, 8);
-            int y0 = rnd.nextInt(2, 8);
-            int x1 = x0 + rnd.nextInt(3, 7);
-            int y1 = y0 + rnd.nextInt(3, 7);
-            int v = rnd.nextInt(120, 256);
-            for (int y = y0; y < y1; y++) {
-                for (int x = x0; x < x1; x++) {
-                    px[i * 256 + y * 16 + x] = (byte) v;
-                }
-            }
-        }
-        ImageDataset images = new ByteImageDataset(px, null, 1, 16, 16, List.of(), "rectangles-" + seed);
-        return EdgeMaps.edgesToImage(images, 100, "rectangles-" + seed);
+        return dev.gancompress.TestImages.rectangles(n, seed);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package dev.gancompress.train;
 
 import dev.gancompress.GanCompressException;
-import dev.gancompress.data.ByteImageDataset;
-import dev.gancompress.data.EdgeMaps;
-import dev.gancompress.data.ImageDataset;
 import dev.gancompress.data.PairedDataset;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,24 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class Pix2pixTrainingTest {
     private static final int SIZE = 16;
 
-    /** Edge maps of random bright rectangles on black, 16x16: a small deterministic edges -> image task. */
     static PairedDataset rectangles(int n) {
-        SplittableRandom rnd = new SplittableRandom(9);
-        byte[] px = new byte[n * SIZE * SIZE];
-        for (int i = 0; i < n; i++) {
-            int x0 = rnd.nextInt(2, 8);
-            int y0 = rnd.nextInt(2, 8);
-            int x1 = x0 + rnd.nextInt(3, 7);
-            int y1 = y0 + rnd.nextInt(3, 7);
-            int v = rnd.nextInt(120, 256);
-            for (int y = y0; y < y1; y++) {
-                for (int x = x0; x < x1; x++) {
-                    px[i * SIZE * SIZE + y * SIZE + x] = (byte) v;
-                }
-            }
-        }
-        ImageDataset images = new ByteImageDataset(px, null, 1, SIZE, SIZE, List.of(), "rectangles");
-        return EdgeMaps.edgesToImage(images, 100, "rectangles");
+        return dev.gancompress.TestImages.rectangles(n, 9);
     }
 
     private static Model[] pair(long seed, GanTrainer trainer) {

@@ -9,8 +9,6 @@ import dev.gancompress.compress.prune.ChannelCriterion;
 import dev.gancompress.compress.prune.ChannelDependencyGraph;
 import dev.gancompress.compress.prune.ChannelDependencyGraph.Group;
 import dev.gancompress.compress.prune.ChannelSurgery;
-import dev.gancompress.data.ByteImageDataset;
-import dev.gancompress.data.EdgeMaps;
 import dev.gancompress.data.ImageDataset;
 import dev.gancompress.data.PairedDataset;
 import dev.gancompress.model.Input;
@@ -32,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,24 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class Pix2pixDistillationTest {
     private static final Pix2pixSpec TINY = new Pix2pixSpec(1, 1, 16, 4, 4, 2);
 
-    /** Edge maps of random bright rectangles, 16x16. */
     static PairedDataset rectangles(int n) {
-        SplittableRandom rnd = new SplittableRandom(9);
-        byte[] px = new byte[n * 16 * 16];
-        for (int i = 0; i < n; i++) {
-            int x0 = rnd.nextInt(2, 8);
-            int y0 = rnd.nextInt(2, 8);
-            int x1 = x0 + rnd.nextInt(3, 7);
-            int y1 = y0 + rnd.nextInt(3, 7);
-            int v = rnd.nextInt(120, 256);
-            for (int y = y0; y < y1; y++) {
-                for (int x = x0; x < x1; x++) {
-                    px[i * 256 + y * 16 + x] = (byte) v;
-                }
-            }
-        }
-        ImageDataset images = new ByteImageDataset(px, null, 1, 16, 16, List.of(), "rectangles");
-        return EdgeMaps.edgesToImage(images, 100, "rectangles");
+        return dev.gancompress.TestImages.rectangles(n, 9);
     }
 
     private static Map<String, Tensor> inputs(Model m, long seed) {
