@@ -118,13 +118,13 @@ class WeightSharingTest {
     }
 
     @Test
-    void centroidUpdateIsTheSumOfItsWeightsSteps() {
+    void centroidUpdateIsTheMeanOfItsWeightsSteps() {
         WeightStorage.Codebook cb = new WeightStorage.Codebook(new float[] {-1f, 0f, 2f});
         Weights w = new Weights(new int[] {2, 3}, new float[] {-1f, 0f, 2f, -1f, 2f, 0f});
         w.setMask(new float[] {1, 0, 1, 1, 1, 1});
         w.setStorage(cb);
         int[] codes = w.codes(); // {0, 1, 2, 0, 2, 1}
-        // one optimiser step moved each weight: -1 -> -0.9 and -0.8 (sum +0.3), 2 -> 2.5 and 1.75 (sum +0.25),
+        // one optimiser step moved each weight: -1 -> -0.9 and -0.8 (mean +0.15), 2 -> 2.5 and 1.75 (mean +0.125),
         // the unmasked weight on the 0 centroid of a pruned layer -> 0.1 (the 0 centroid stays 0)
         float[] d = w.data();
         d[0] = -0.9f;
@@ -134,9 +134,9 @@ class WeightSharingTest {
         d[5] = 0.1f;
         int[] out = CentroidFineTuning.update(w, cb, codes);
         WeightStorage.Codebook next = (WeightStorage.Codebook) w.storage();
-        assertArrayEquals(new float[] {-0.7f, 0f, 2.25f}, next.centroids(), 1e-6f);
+        assertArrayEquals(new float[] {-0.85f, 0f, 2.125f}, next.centroids(), 1e-6f);
         assertArrayEquals(codes, out);
-        assertArrayEquals(new float[] {-0.7f, 0f, 2.25f, -0.7f, 2.25f, 0f}, w.data(), 1e-6f);
+        assertArrayEquals(new float[] {-0.85f, 0f, 2.125f, -0.85f, 2.125f, 0f}, w.data(), 1e-6f);
     }
 
     @Test
