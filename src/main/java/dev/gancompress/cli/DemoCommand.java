@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
             String budget = i == 0 ? "" : String.format(Locale.ROOT, "%d stage(s) x %d steps",
                     recipe.stages().size(), steps);
             // a recipe that ends in entropy coding ships its .gcz: that is its size on disk
-            Path gcz = out.resolve(row.name()).resolve("generator.gcz");
+            Path gcz = RecipeRunner.codedFile(file);
             Path stored = i > 0 && Files.exists(gcz) ? gcz : file;
             reportEntries.add(ReportEntries.of(row.name(), budget, recipe, model, stored, row.quality(),
                     deployed.rows().get(i).imagesPerSecond()));

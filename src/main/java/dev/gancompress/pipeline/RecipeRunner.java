@@ -236,7 +236,7 @@ public final class RecipeRunner {
     }
 
     /** "x.onnx" -> "x.gcz", beside it. */
-    static Path codedFile(Path onnx) {
+    public static Path codedFile(Path onnx) {
         String name = onnx.getFileName().toString();
         String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
         return onnx.resolveSibling(stem + ".gcz");

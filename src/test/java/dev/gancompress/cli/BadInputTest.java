@@ -7,9 +7,7 @@ import dev.gancompress.onnx.OnnxExporter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,18 +25,11 @@ class BadInputTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String err) {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintWriter err = new PrintWriter(bytes, true, StandardCharsets.UTF_8);
-        int code = Main.execute(err, args);
-        err.flush();
-        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void assertBadInput(Run r, String... fragments) {
+    private static void assertBadInput(CliRun r, String... fragments) {
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(r.err()).startsWith("error: ");
         for (String f : fragments) {

@@ -9,10 +9,7 @@ import dev.gancompress.onnx.OnnxModelProto;
 import dev.gancompress.onnx.OnnxNode;
 import dev.gancompress.onnx.OnnxTensor;
 import dev.gancompress.onnx.OnnxValueInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,15 +26,8 @@ class ImportCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintWriter err = new PrintWriter(bytes, true, StandardCharsets.UTF_8);
-        int code = Main.execute(err, args);
-        err.flush();
-        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private void assertBadInput(OnnxModelProto proto, String... fragments) throws IOException {
@@ -45,7 +35,7 @@ class ImportCommandTest {
         Path out = dir.resolve("teacher.onnx");
         for (String[] args : List.of(new String[] {"info", file.toString()},
                 new String[] {"import", file.toString(), "--out", out.toString()})) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BAD_INPUT.code());
             assertThat(r.err()).startsWith("error: ").doesNotContain("\tat dev.").doesNotContain("Exception");
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
@@ -60,7 +50,7 @@ class ImportCommandTest {
     void importWritesATeacherThatInfoReads() throws IOException {
         Path file = Files.write(dir.resolve("g.onnx"), ExporterGraphs.bytes(new ExporterGraphs(1).pytorchDcgan()));
         Path out = dir.resolve("teacher.onnx");
-        Run r = run("import", file.toString(), "--out", out.toString());
+        CliRun r = run("import", file.toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(out).exists();
         assertThat(run("info", out.toString()).code()).isZero();
