@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress a generator with one technique (--technique, a one-stage recipe) or a staged recipe "
                 + "(--recipe FILE|NAME|SHORT-FORM), fine-tuning after each stage against the teacher's discriminator "
-                + "(resumable), and write the compressed generator as ONNX with its provenance (plus .gcz when the "
+                + "(or, without --teacher-d, toward the teacher's outputs: discriminator-free distillation; "
+                + "resumable), and write the compressed generator as ONNX with its provenance (plus .gcz when the "
                 + "recipe ends in entropy coding). Recipes: docs/RECIPES.md.")
 final class CompressCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
@@ -51,8 +52,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--teacher", required = true, description = "Teacher generator ONNX file.")
     Path teacher;
 
-    @Option(names = "--teacher-d", description = "The teacher's discriminator ONNX file (needed when any stage "
-            + "fine-tunes).")
+    @Option(names = "--teacher-d", description = "The teacher's discriminator ONNX file, for adversarial "
+            + "fine-tuning; without it every stage fine-tunes toward the teacher's outputs (discriminator-free "
+            + "distillation), and a latent generator reads no training images.")
     Path teacherDiscriminator;
 
     static final class What {
@@ -105,13 +107,12 @@ final class CompressCommand implements Callable<Integer> {
         Recipe recipe = recipe();
         boolean trains = recipe.stages().stream().anyMatch(s -> s.fineTune().steps() == null ? steps > 0
                 : s.fineTune().steps() > 0);
-        if (trains && teacherDiscriminator == null) {
-            throw new GanCompressException("fine-tuning (--steps " + steps + " or a stage's fineTune.steps) runs "
-                    + "against the teacher's discriminator: pass --teacher-d");
-        }
         Model teacherModel = ModelFiles.readTeacher(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
-        ImageDataset dataset = !trains ? null
+        // discriminator-free distillation of a latent generator needs latent codes only: no images to read
+        boolean readsImages = discriminator != null
+                || teacherModel.input(dev.gancompress.model.Input.Kind.LATENT) == null;
+        ImageDataset dataset = !trains || !readsImages ? null
                 : TrainingData.open(training.data, training.dataDir, teacherModel);
         Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();
         // without fine-tuning there is nothing worth resuming: stage snapshots go to a temporary directory, so a
@@ -150,6 +151,11 @@ final class CompressCommand implements Callable<Integer> {
             public void onStage(Recipe r, int index, Stage stage, boolean replayed) {
                 System.out.printf(Locale.ROOT, "stage %d/%d %s (%s)%s%n", index + 1, r.stages().size(), stage.name(),
                         stage.technique(), replayed ? ": done before, replayed from its snapshot" : "");
+            }
+
+            @Override
+            public void onNote(Recipe r, String note) {
+                System.out.println(note);
             }
 
             @Override

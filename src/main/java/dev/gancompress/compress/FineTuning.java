@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Fine-tunes a compressed generator for a fixed number of steps with the adversarial loss against a copy of the
  * teacher's discriminator (fine-tuned along, or frozen), plus whatever the technique's controller adds. Equal
- * step budgets make techniques comparable. The settings' learning-rate schedule spans the {@code steps}. Resumable from {@code workDir}'s checkpoint.
+ * step budgets make techniques comparable. Without a discriminator (null) the adversarial weight must be 0: the
+ * controller's terms alone train the generator, and a latent generator needs no dataset (null). The settings' learning-rate schedule spans the {@code steps}. Resumable from {@code workDir}'s checkpoint.
  */
 public final class FineTuning {
     /**
@@ -82,10 +83,13 @@ public final class FineTuning {
         if (s.steps() == 0) {
             return new GanTrainer.Result(0, 0, 0, 0, true, false);
         }
-        if (discriminator == null) {
-            throw new GanCompressException("fine-tuning needs the teacher's discriminator (--teacher-d)");
+        if (discriminator == null && s.adversarialWeight() > 0) {
+            throw new GanCompressException("adversarial fine-tuning (weight " + s.adversarialWeight() + ") needs the "
+                    + "teacher's discriminator (--teacher-d); without one, fine-tune with adversarial weight 0 and a "
+                    + "distillation term (pipeline/DiscriminatorFree does)");
         }
-        int perEpoch = data.size() / s.batchSize();
+        // without a dataset (a latent generator distilled without a discriminator) the run is one "epoch" of steps
+        int perEpoch = data == null ? Integer.MAX_VALUE : data.size() / s.batchSize();
         if (perEpoch < 1) {
             throw new GanCompressException("dataset " + data.description() + " is smaller than one batch");
         }

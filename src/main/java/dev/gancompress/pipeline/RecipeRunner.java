@@ -36,7 +36,7 @@ import java.util.function.Function;
  * Runs staged recipes against one teacher. Stage by stage: the technique rewrites the model the previous stage left,
  * then that very model is fine-tuned for the stage's budget with the technique's loss terms and hooks (bound to it,
  * so network slimming's shrink hook shrinks the scales that a following BN-scale pruning ranks) against a fresh copy
- * of the teacher's discriminator. Each stage therefore depends on the previous stage's generator only, which is all
+ * of the teacher's discriminator; without one (null), toward the teacher's outputs ({@link DiscriminatorFree}). Each stage therefore depends on the previous stage's generator only, which is all
  * its snapshot needs to hold.
  *
  * <p>Work directory {@code <work>/<recipe>/}: {@code NN-<stage>/} per stage with the fine-tune's checkpoint (every
@@ -64,6 +64,10 @@ public final class RecipeRunner {
         }
 
         default void onFineTuned(Recipe recipe, int index, Stage stage, GanTrainer.Result result) {
+        }
+
+        /** A remark about the whole run, said once (e.g. {@link DiscriminatorFree#NOTE}). */
+        default void onNote(Recipe recipe, String note) {
         }
     }
 
@@ -163,6 +167,7 @@ public final class RecipeRunner {
         Model model = teacher;
         double seconds = 0;
         long steps = 0;
+        List<String> withoutDiscriminator = new ArrayList<>();
         for (int i = 0; i < techniques.size(); i++) {
             Stage stage = recipe.stages().get(i);
             Compression technique = techniques.get(i);
@@ -179,6 +184,13 @@ public final class RecipeRunner {
                     ? stage.fineTune().over(settings, seed).withSteps(0)
                     : technique.fineTuneSettings(stage.fineTune().over(settings, seed));
             steps += tune.steps();
+            if (teacherDiscriminator == null && tune.steps() > 0) {
+                if (withoutDiscriminator.isEmpty()) {
+                    listener.onNote(recipe, DiscriminatorFree.NOTE);
+                }
+                withoutDiscriminator.add(stage.name());
+                tune = DiscriminatorFree.settings(tune);
+            }
             if (done) {
                 seconds += StageSnapshot.restore(snapshot, key, model);
                 continue;
@@ -191,6 +203,9 @@ public final class RecipeRunner {
                 if (stage.fineTune().kdWeight() > 0) {
                     controller = controller.plus(new FineTuneController(List.of(OutputDistillation.toTeacher(teacher,
                             OutputLoss.L1, (float) stage.fineTune().kdWeight())), List.of()));
+                }
+                if (teacherDiscriminator == null) {
+                    controller = DiscriminatorFree.controller(controller, teacher, model);
                 }
                 // each stage starts from the teacher's discriminator: its output depends on the previous stage's
                 // generator alone, so the stage snapshot is the generator's tensors
@@ -210,6 +225,9 @@ public final class RecipeRunner {
                 .with("fine_tune_seconds", String.format(Locale.ROOT, "%.1f", seconds));
         if (data != null) {
             p = p.withInputHash("dataset", data.contentHash());
+        }
+        if (!withoutDiscriminator.isEmpty()) {
+            p = p.with(DiscriminatorFree.PROVENANCE_KEY, DiscriminatorFree.provenance(withoutDiscriminator));
         }
         Model named = model.withName(teacher.name() + "-" + recipe.name());
         Path gcz = null;

@@ -37,6 +37,10 @@ import java.util.SplittableRandom;
  * the input, the discriminator judges (input, target) against (input, output), and the generator's objective adds
  * {@link #reconstructionWeight} times the mean absolute error to the target (pix2pix's lambda = 100).
  *
+ * <p>Without a discriminator (null; discriminator-free distillation, as OMGD trains its students, Ren et al. 2021)
+ * the generator's objective is its extra terms (and the pix2pix reconstruction) alone: the adversarial weight must
+ * then be 0, and a latent generator needs no dataset (null), its step inputs being the seeded codes.
+ *
  * <p>The trainer copies nothing of the caller's models: it trains them in place and checkpoints them.
  */
 public final class GanTrainer {
@@ -106,18 +110,32 @@ public final class GanTrainer {
     /**
      * Trains on {@code data}: images for a latent GAN, {@code PairedDataset.stacked()} pairs for an image-to-image
      * generator.
+     *
+     * @param discriminator null: discriminator-free (the adversarial weight must be 0)
+     * @param data          null only for a latent generator without a discriminator; the run is then
+     *                      {@code maxSteps} steps of one endless epoch
      */
     public Result run(Model generator, Model discriminator, ImageDataset data, Path runDir, boolean resume) {
+        if (discriminator == null && adversarialWeight > 0) {
+            throw new GanCompressException("the adversarial term (weight " + adversarialWeight + ") needs the "
+                    + "teacher's discriminator (--teacher-d); set its weight to 0 for discriminator-free training");
+        }
+        if (data == null && config.maxSteps() < 1) {
+            throw new GanCompressException("training without a dataset needs a step limit (max-steps >= 1)");
+        }
         paired = StepInputs.isPaired(generator);
         StepInputs io = StepInputs.of(generator, discriminator, data, config.batchSize(), config.seed());
         Network g = new Network(generator);
-        Network d = new Network(discriminator);
+        Network d = discriminator == null ? null : new Network(discriminator);
         Adam adamG = new Adam(g.parameters(), new Adam.Settings(config.generatorLearningRate(), config.beta1(),
                 config.beta2(), 1e-8, 0));
-        Adam adamD = new Adam(d.parameters(), new Adam.Settings(config.discriminatorLearningRate(), config.beta1(),
-                config.beta2(), 1e-8, 0));
-        BatchSampler sampler = new BatchSampler(io.sampled(), config.batchSize(), config.seed(), true);
-        int perEpoch = sampler.batchesPerEpoch();
+        Adam adamD = d == null ? null : new Adam(d.parameters(), new Adam.Settings(
+                config.discriminatorLearningRate(), config.beta1(), config.beta2(), 1e-8, 0));
+        BatchSampler sampler = io.sampled() == null ? null
+                : new BatchSampler(io.sampled(), config.batchSize(), config.seed(), true);
+        // without images there are no epochs to speak of: the run is one endless "epoch" that maxSteps ends, so a
+        // resumed run with a larger limit continues it
+        int perEpoch = sampler == null ? Integer.MAX_VALUE : sampler.batchesPerEpoch();
         if (perEpoch < 1) {
             throw new GanCompressException("dataset " + data.description() + " has " + data.size()
                     + " images, fewer than one batch of " + config.batchSize());
@@ -150,12 +168,12 @@ public final class GanTrainer {
         String dImage = io.judged;
         Tensor realTensor = io.realTensor;
         // one logit per sample (DCGAN) or per patch (PatchGAN); the losses average over all of them
-        int[] dOut = discriminator.outputShape().dims();
+        int[] dOut = discriminator == null ? new int[0] : discriminator.outputShape().dims();
         int[] dGradShape = new int[dOut.length + 1];
         dGradShape[0] = batch;
         System.arraycopy(dOut, 0, dGradShape, 1, dOut.length);
-        float[] dGrad = new float[batch * discriminator.outputShape().size()];
-        Tensor dGradTensor = new Tensor(dGradShape, dGrad);
+        float[] dGrad = new float[discriminator == null ? 0 : batch * discriminator.outputShape().size()];
+        Tensor dGradTensor = discriminator == null ? null : new Tensor(dGradShape, dGrad);
         Map<String, Tensor> gInputs = io.generatorInputs;
         Map<String, Tensor> dInputs = new HashMap<>(io.discriminatorInputs);
         long started = System.nanoTime();
@@ -175,7 +193,7 @@ public final class GanTrainer {
                 Map<String, Double> losses = new LinkedHashMap<>();
                 double lrScale = learningRateScale(step);
                 Tensor fake = g.forward(gInputs, true);
-                if (!discriminatorFrozen) {
+                if (d != null && !discriminatorFrozen) {
                     d.zeroGradients();
                     dInputs.put(dImage, realTensor);
                     losses.put("d_real", config.loss().discriminatorReal(d.forward(dInputs, true).data(), dGrad));
@@ -294,12 +312,17 @@ public final class GanTrainer {
                                 int epoch, int nextBatch) {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         putWeights(tensors, "G/", generator);
-        putWeights(tensors, "D/", discriminator);
+        // the order of the entries is the file's layout: a run with a discriminator writes what it always wrote
+        if (discriminator != null) {
+            putWeights(tensors, "D/", discriminator);
+        }
         putMoments(tensors, "adamG/", adamG);
-        putMoments(tensors, "adamD/", adamD);
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("adamG.step", adamG.stepCount());
-        counters.put("adamD.step", adamD.stepCount());
+        if (discriminator != null) {
+            putMoments(tensors, "adamD/", adamD);
+            counters.put("adamD.step", adamD.stepCount());
+        }
         new Checkpoint(configKey(), step, epoch, nextBatch, counters, tensors).write(file);
         for (TrainingHook h : hooks) {
             h.onCheckpoint(file, step);
@@ -326,9 +349,11 @@ public final class GanTrainer {
     private static void restore(Checkpoint ck, Model generator, Model discriminator, Adam adamG, Adam adamD,
                                 Path file) {
         restoreWeights(ck, "G/", generator, file);
-        restoreWeights(ck, "D/", discriminator, file);
         restoreMoments(ck, "adamG/", adamG, ck.counters().getOrDefault("adamG.step", 0L), file);
-        restoreMoments(ck, "adamD/", adamD, ck.counters().getOrDefault("adamD.step", 0L), file);
+        if (discriminator != null) {
+            restoreWeights(ck, "D/", discriminator, file);
+            restoreMoments(ck, "adamD/", adamD, ck.counters().getOrDefault("adamD.step", 0L), file);
+        }
     }
 
     private static void restoreWeights(Checkpoint ck, String prefix, Model model, Path file) {

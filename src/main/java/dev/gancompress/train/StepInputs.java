@@ -9,12 +9,17 @@ import dev.gancompress.nn.Tensor;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the two players read in one step besides the image the discriminator judges: for a latent GAN the latent
  * codes and class labels, for an image-to-image GAN (pix2pix) the input image, which the discriminator also
  * sees (conditional GAN). Buffers are allocated once and refilled every step.
+ *
+ * <p>Without a discriminator (discriminator-free distillation of a generator brought alone) {@link #judged} is null
+ * and nothing is checked against one; a latent generator then needs no images either ({@link LatentOnly}): its
+ * step inputs are the seeded codes and, for a conditional generator, seeded labels.
  */
 abstract sealed class StepInputs {
     final Map<String, Tensor> generatorInputs = new HashMap<>();
@@ -40,10 +45,21 @@ abstract sealed class StepInputs {
     /** The set the batch sampler draws from. */
     abstract ImageDataset sampled();
 
-    /** Chooses by the generator's inputs: a latent code, or an image (pix2pix). */
+    /**
+     * Chooses by the generator's inputs: a latent code, or an image (pix2pix).
+     *
+     * @param discriminator null for discriminator-free training
+     * @param data          null only for a latent generator without a discriminator (nothing reads real images)
+     */
     static StepInputs of(Model generator, Model discriminator, ImageDataset data, int batch, long seed) {
+        if (data == null && (discriminator != null || generator.input(Input.Kind.LATENT) == null)) {
+            throw new GanCompressException("training " + generator.name() + " needs a dataset: "
+                    + (discriminator != null ? "its discriminator judges real images"
+                    : "an image-to-image generator reads input images"));
+        }
         if (generator.input(Input.Kind.LATENT) != null) {
-            return new Latent(generator, discriminator, data, batch, seed);
+            return data == null ? new LatentOnly(generator, batch, seed)
+                    : new Latent(generator, discriminator, data, batch, seed);
         }
         if (generator.input(Input.Kind.IMAGE) != null) {
             return new Paired(generator, discriminator, data, batch);
@@ -64,19 +80,20 @@ abstract sealed class StepInputs {
         private final float[] z;
 
         Latent(Model generator, Model discriminator, ImageDataset data, int batch, long seed) {
-            super(requireImageInput(discriminator).name(), batch,
+            super(discriminator == null ? null : requireImageInput(discriminator).name(), batch,
                     new int[] {data.channels(), data.height(), data.width()});
             this.data = data;
             this.seed = seed;
             Input latent = generator.input(Input.Kind.LATENT);
             Input gLabel = generator.input(Input.Kind.LABEL);
-            Input dLabel = discriminator.input(Input.Kind.LABEL);
+            Input dLabel = discriminator == null ? null : discriminator.input(Input.Kind.LABEL);
             int[] want = {data.channels(), data.height(), data.width()};
-            Input image = discriminator.input(Input.Kind.IMAGE);
-            if (!Arrays.equals(image.shape().dims(), want) || !Arrays.equals(generator.outputShape().dims(), want)) {
+            Input image = discriminator == null ? null : discriminator.input(Input.Kind.IMAGE);
+            if ((image != null && !Arrays.equals(image.shape().dims(), want))
+                    || !Arrays.equals(generator.outputShape().dims(), want)) {
                 throw new GanCompressException("dataset " + data.description() + " has images "
                         + Arrays.toString(want) + ", but the generator makes " + generator.outputShape()
-                        + " and the discriminator expects " + image.shape());
+                        + (image == null ? "" : " and the discriminator expects " + image.shape()));
             }
             if (gLabel != null && data.numClasses() < gLabel.numClasses()) {
                 throw new GanCompressException("the conditional generator needs labels of " + gLabel.numClasses()
@@ -116,6 +133,52 @@ abstract sealed class StepInputs {
     }
 
     /**
+     * z from (seed, step) and, for a conditional generator, labels drawn uniformly from a stream seeded by
+     * (seed, step) as well: a step is a pure function of the seed and the step, so a resumed run repeats it.
+     */
+    static final class LatentOnly extends StepInputs {
+        private final long seed;
+        private final int classes;
+        private final float[] labelFloats;
+        private final float[] z;
+
+        LatentOnly(Model generator, int batch, long seed) {
+            super(null, batch, generator.outputShape().dims());
+            this.seed = seed;
+            Input latent = generator.input(Input.Kind.LATENT);
+            Input label = generator.input(Input.Kind.LABEL);
+            classes = label == null ? 0 : label.numClasses();
+            labelFloats = new float[batch];
+            z = new float[batch * latent.shape().size()];
+            generatorInputs.put(latent.name(), new Tensor(new int[] {batch, latent.shape().size()}, z));
+            if (label != null) {
+                generatorInputs.put(label.name(), new Tensor(new int[] {batch}, labelFloats));
+            }
+        }
+
+        @Override
+        void fill(BatchSampler sampler, int epoch, int b, long step) {
+            GanTrainer.latentNoise(seed, step, z);
+            if (classes > 0) {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + step * 0x632BE59BD9B4E019L);
+                for (int i = 0; i < labelFloats.length; i++) {
+                    labelFloats[i] = rnd.nextInt(classes);
+                }
+            }
+        }
+
+        @Override
+        float[] target() {
+            return null;
+        }
+
+        @Override
+        ImageDataset sampled() {
+            return null;
+        }
+    }
+
+    /**
      * The data are (input, target) pairs stacked along channels ({@code PairedDataset.stacked()}): each batch is
      * split into the input, which both players read under the generator's input name, and the real target.
      */
@@ -133,12 +196,12 @@ abstract sealed class StepInputs {
             inputSize = in.shape().size();
             targetSize = generator.outputShape().size();
             Input dIn = null;
-            for (Input i : discriminator.inputs()) {
+            for (Input i : discriminator == null ? List.<Input>of() : discriminator.inputs()) {
                 if (i.name().equals(in.name())) {
                     dIn = i;
                 }
             }
-            if (dIn == null || !dIn.shape().equals(in.shape())) {
+            if (discriminator != null && (dIn == null || !dIn.shape().equals(in.shape()))) {
                 throw new GanCompressException("discriminator " + discriminator.name() + " must read the generator's "
                         + "input '" + in.name() + "' " + in.shape() + " (a conditional discriminator)");
             }
@@ -152,6 +215,9 @@ abstract sealed class StepInputs {
 
         /** The image input of the discriminator that is not the generator's input. */
         private static String judgedInput(Model generator, Model discriminator) {
+            if (discriminator == null) {
+                return null;
+            }
             String in = generator.input(Input.Kind.IMAGE).name();
             for (Input i : discriminator.inputs()) {
                 if (i.kind() == Input.Kind.IMAGE && !i.name().equals(in)) {
