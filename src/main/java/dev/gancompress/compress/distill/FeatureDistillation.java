@@ -23,14 +23,28 @@ public final class FeatureDistillation implements GeneratorLossTerm {
     public static final List<String> DCGAN_LAYERS = List.of("fc_act", "up1_act", "up2_act");
 
     /**
-     * The layers matched when none are configured. A latent generator: {@link #DCGAN_LAYERS}. An image-to-image
-     * generator: the outputs of its residual blocks (every Add), as GAN Compression distils the ResNet generator's
-     * trunk; a generator without residual blocks (U-Net): its skip concatenations, the decoder's inputs.
+     * The layers matched when none are configured. A latent generator: {@link #DCGAN_LAYERS} when it has them (the
+     * built-in DCGAN), else the same thing found by type, its hidden activations on feature maps (an imported
+     * generator names its nodes after its exporter: "/act1/Relu"). An image-to-image generator: the outputs of its
+     * residual blocks (every Add), as GAN Compression distils the ResNet generator's trunk; a generator without
+     * residual blocks (U-Net): its skip concatenations, the decoder's inputs.
      */
     public static List<String> defaultLayers(Model teacher) {
         if (teacher.input(dev.gancompress.model.Input.Kind.IMAGE) == null
                 || teacher.input(dev.gancompress.model.Input.Kind.LATENT) != null) {
-            return DCGAN_LAYERS;
+            if (DCGAN_LAYERS.stream().allMatch(teacher.shapes()::containsKey)) {
+                return DCGAN_LAYERS;
+            }
+            String output = teacher.output();
+            List<String> hidden = teacher.nodes().stream()
+                    .filter(n -> n.layer() instanceof dev.gancompress.model.Activation && !n.name().equals(output)
+                            && teacher.shape(n.name()).dims().length == 3)
+                    .map(n -> n.name()).toList();
+            if (hidden.isEmpty()) {
+                throw new GanCompressException("generator " + teacher.name() + " has no hidden activation on a "
+                        + "feature map to distil features at; give featureLayers or set featureWeight to 0");
+            }
+            return hidden;
         }
         List<String> adds = layersOf(teacher, dev.gancompress.model.Add.class);
         List<String> layers = adds.isEmpty() ? layersOf(teacher, dev.gancompress.model.Concat.class) : adds;
