@@ -124,6 +124,10 @@ public final class GanTrainer {
             throw new GanCompressException("training without a dataset needs a step limit (max-steps >= 1)");
         }
         paired = StepInputs.isPaired(generator);
+        if (adversarialWeight == 0 && terms.isEmpty() && !(paired && reconstructionWeight > 0)) {
+            throw new GanCompressException("training " + generator.name() + " has no objective: the adversarial "
+                    + "weight is 0 and no other loss term is set");
+        }
         StepInputs io = StepInputs.of(generator, discriminator, data, config.batchSize(), config.seed());
         Network g = new Network(generator);
         Network d = discriminator == null ? null : new Network(discriminator);

@@ -136,7 +136,7 @@ class DiscriminatorFreeTest {
         return new ChannelPruning(ChannelPruning.Config.uniform(0.25, ChannelCriterion.L1_NORM)).apply(teacher, null);
     }
 
-    /** An adversarial term without a discriminator is refused, naming the option; so is a paired run without data. */
+    /** An adversarial term without a discriminator is refused, naming the option; so is a run with no loss at all. */
     @Test
     void adversarialTrainingWithoutADiscriminatorIsRefused(@TempDir Path dir) {
         Model student = teacher();
@@ -149,5 +149,8 @@ class DiscriminatorFreeTest {
         assertThatThrownBy(() -> new GanTrainer(new TrainingConfig(1, 8, 2e-4, 2e-4, 0.5, 0.999,
                 GanLoss.NON_SATURATING, 1, 0, 3)).run(student, null, null, dir, false))
                 .isInstanceOf(GanCompressException.class).hasMessageContaining("--teacher-d");
+        assertThatThrownBy(() -> new GanTrainer(new TrainingConfig(1, 8, 2e-4, 2e-4, 0.5, 0.999,
+                GanLoss.NON_SATURATING, 1, 0, 3)).adversarialWeight(0).run(student, null, null, dir, false))
+                .isInstanceOf(GanCompressException.class).hasMessageContaining("no objective");
     }
 }
