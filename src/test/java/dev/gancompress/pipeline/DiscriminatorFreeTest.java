@@ -66,7 +66,9 @@ class DiscriminatorFreeTest {
         FineTuning.Settings tune = new FineTuning.Settings(40, 8, 2e-3, 2e-4, GanLoss.NON_SATURATING, 1f, false, 1,
                 0);
         List<String> notes = new ArrayList<>();
-        RecipeRunner runner = new RecipeRunner(teacher, null, null, null, tune, dir, Map.of(), n -> List.of(), false);
+        LossNames losses = new LossNames();
+        RecipeRunner runner = new RecipeRunner(teacher, null, null, null, tune, dir, Map.of(), n -> List.of(losses),
+                false);
         runner.onStage(new RecipeRunner.StageListener() {
             @Override
             public void onNote(Recipe r, String note) {
@@ -76,11 +78,39 @@ class DiscriminatorFreeTest {
         RecipeRunner.Result result = runner.run(recipe);
         double after = distance(result.model(), teacher);
         assertThat(after).as("L1 to the teacher, %.4f before fine-tuning", before).isLessThan(0.6 * before);
+        assertThat(losses.names).containsExactly("kd_output");
         assertThat(notes).containsExactly(DiscriminatorFree.NOTE);
         assertThat(notes.get(0)).contains("--teacher-d").contains("discriminator-free distillation");
         assertThat(dev.gancompress.onnx.OnnxImporter.read(result.file()).metadata()
                 .get(DiscriminatorFree.PROVENANCE_KEY)).startsWith("none: discriminator-free distillation")
                 .contains("stage(s) channel-pruning, qat");
+    }
+
+    /** Records the loss names of every step of every stage. */
+    private static final class LossNames implements dev.gancompress.train.TrainingHook {
+        final java.util.Set<String> names = new java.util.TreeSet<>();
+
+        @Override
+        public void onStep(dev.gancompress.train.StepResult result) {
+            names.addAll(result.losses().keySet());
+        }
+    }
+
+    /**
+     * An image-to-image generator without a discriminator: the pruned student trains on pix2pix's L1 to the targets
+     * and on the added L1 to the teacher's images, with no adversarial or discriminator term.
+     */
+    @Test
+    void pix2pixStudentTrainsOnTheTeacherAndTheTargetsWithoutADiscriminator(@TempDir Path dir) {
+        Model teacher = dev.gancompress.TestModels.randomize(dev.gancompress.model.Pix2pix.resnet(
+                new dev.gancompress.model.Pix2pixSpec(1, 1, 16, 4, 4, 2)), 2);
+        FineTuning.Settings tune = new FineTuning.Settings(3, 4, 1e-3, 2e-4, GanLoss.NON_SATURATING, 1f, false, 1, 0);
+        LossNames losses = new LossNames();
+        RecipeRunner runner = new RecipeRunner(teacher, null, TestImages.rectangles(16, 1).stacked(), null, tune,
+                dir, Map.of(), n -> List.of(losses), false);
+        Model out = runner.run(RecipeShortForm.parse("prune:channel=0.5")).model();
+        assertThat(losses.names).containsExactly("kd_output", "l1");
+        assertThat(out.macs()).isLessThan(teacher.macs());
     }
 
     /** With a discriminator nothing changes: no note, no provenance entry. */
