@@ -49,12 +49,15 @@ final class CompressCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--teacher", required = true, description = "Teacher generator ONNX file.")
     Path teacher;
 
     @Option(names = "--teacher-d", description = "The teacher's discriminator ONNX file, for adversarial "
             + "fine-tuning; without it every stage fine-tunes toward the teacher's outputs (discriminator-free "
-            + "distillation), and a latent generator reads no training images.")
+            + "distillation), and a latent generator reads training images only when --data is given.")
     Path teacherDiscriminator;
 
     static final class What {
@@ -109,9 +112,11 @@ final class CompressCommand implements Callable<Integer> {
                 : s.fineTune().steps() > 0);
         Model teacherModel = ModelFiles.readTeacher(teacher);
         Model discriminator = teacherDiscriminator == null ? null : ModelFiles.read(teacherDiscriminator);
-        // discriminator-free distillation of a latent generator needs latent codes only: no images to read
+        // discriminator-free distillation of a latent generator needs latent codes only: no images to read unless
+        // the user names some (distribution matching to real images reads them)
         boolean readsImages = discriminator != null
-                || teacherModel.input(dev.gancompress.model.Input.Kind.LATENT) == null;
+                || teacherModel.input(dev.gancompress.model.Input.Kind.LATENT) == null
+                || spec.commandLine().getParseResult().hasMatchedOption("--data");
         ImageDataset dataset = !trains || !readsImages ? null
                 : TrainingData.open(training.data, training.dataDir, teacherModel);
         Model evaluatorModel = evaluator == null ? null : dev.gancompress.metrics.DomainEvaluator.load(evaluator).model();

@@ -136,5 +136,26 @@ class ImportedTeacherPipelineTest {
         runsInOrtAsInTheEngine(Files.readAllBytes(out), written, "compress");
         runsInOrtAsInTheEngine(OnnxExporter.toBytes(GczReader.read(gcz).proto()), GczReader.readModel(gcz),
                 "compress .gcz");
+
+        // images named with --data are read (and hashed into the provenance) even without a discriminator
+        Path images = Files.createDirectories(dir.resolve("images"));
+        for (int i = 0; i < 8; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0xff8040);
+            javax.imageio.ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+        }
+        Path withData = dir.resolve("out").resolve("with-data.onnx");
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            code = Main.execute("compress", "--teacher", g.toString(), "--technique", "channel-pruning", "--config",
+                    "{\"ratio\":0.5}", "--steps", "2", "--batch-size", "4", "--data", images.toString(), "--out",
+                    withData.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(code).isZero();
+        assertThat(OnnxImporter.read(withData).metadata()).containsKey("dataset_sha256")
+                .containsKey(DiscriminatorFree.PROVENANCE_KEY);
     }
 }
