@@ -86,7 +86,7 @@ public final class FineTuning {
         if (discriminator == null && s.adversarialWeight() > 0) {
             throw new GanCompressException("adversarial fine-tuning (weight " + s.adversarialWeight() + ") needs the "
                     + "teacher's discriminator (--teacher-d); without one, fine-tune with adversarial weight 0 and a "
-                    + "distillation term (pipeline/DiscriminatorFree does)");
+                    + "distillation term, as compress without --teacher-d does");
         }
         // without a dataset (a latent generator distilled without a discriminator) the run is one "epoch" of steps
         int perEpoch = data == null ? Integer.MAX_VALUE : data.size() / s.batchSize();
