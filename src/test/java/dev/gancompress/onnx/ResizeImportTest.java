@@ -12,6 +12,7 @@ import dev.gancompress.model.Resize2d.NearestRounding;
 import dev.gancompress.model.Upsample;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +101,8 @@ class ResizeImportTest {
             return false;
         }
         ExporterStyleImportTest.assertSameAsOrt(file, m, c.sizes() != null ? 1 : 2);
+        assertThat(OnnxImporter.fromBytes(OnnxExporter.toBytes(m, Map.of()), "again.onnx").node("resize").layer())
+                .as("re-import of " + what).isEqualTo(m.node("resize").layer());
         return true;
     }
 
@@ -115,6 +118,22 @@ class ResizeImportTest {
                     OnnxAttribute.ofString("coordinate_transformation_mode", coords),
                     OnnxAttribute.ofString("nearest_mode", coords.equals("asymmetric") ? "floor" : "round_prefer_floor"));
             assertThat(OnnxImporter.fromBytes(file, "up.onnx").node("resize").layer()).isEqualTo(new Upsample(2));
+        }
+    }
+
+    @Test
+    void sizesThatFloat32CannotHoldAsAScaleAreWrittenAsSizesOfTheInputShape() {
+        byte[] file = resize(3, 4, null, new long[] {1, 2, 7, 5}, 13, OnnxAttribute.ofString("mode", "linear"));
+        Model m = OnnxImporter.fromBytes(file, "sizes.onnx");
+        OnnxModelProto out = OnnxExporter.toProto(m, Map.of());
+        assertThat(out.graph().nodes()).extracting(OnnxNode::opType).containsExactly("Shape", "Slice", "Concat",
+                "Resize");
+        // the batch stays dynamic: ORT runs the re-export on a batch of 3 to what the engine computes
+        Map<String, dev.gancompress.nn.Tensor> x = OnnxTestModels.inputs(m, 3, 5);
+        try (dev.gancompress.runtime.OnnxRuntimeBackend ort = new dev.gancompress.runtime.OnnxRuntimeBackend(
+                OnnxExporter.toBytes(out), 1)) {
+            assertThat(ort.run(x).maxAbsDifference(new dev.gancompress.nn.Network(m).forward(x, false)))
+                    .isLessThan(1e-4);
         }
     }
 
