@@ -55,7 +55,7 @@ final class ResizeOnnx {
             if (scales == null) {
                 throw new OnnxLayerDecoder.Unsupported("Resize needs constant scales");
             }
-            return legacy(node, interpolation, in, scales(node, scales, in, spatialAxes));
+            return legacy(node, interpolation, in, scales(scales, in, spatialAxes));
         }
         String coords = stringAttr(node, "coordinate_transformation_mode", "half_pixel");
         CoordinateMode mode = CoordinateMode.fromOnnx(coords);
@@ -72,7 +72,7 @@ final class ResizeOnnx {
         OnnxTensor scalesInput = constant.apply(2);
         Target target;
         if (scalesInput != null && scalesInput.size() > 0) {
-            target = scales(node, scalesInput, in, spatialAxes);
+            target = scales(scalesInput, in, spatialAxes);
         } else {
             // An empty scales tensor means "use sizes" (what PyTorch writes for size-based interpolation).
             OnnxTensor sizes = constant.apply(3);
@@ -100,14 +100,14 @@ final class ResizeOnnx {
         OnnxAttribute attr = node.attribute("scales");
         Target target;
         if (attr != null) {
-            target = scales(node, new OnnxTensor("scales", OnnxTensor.FLOAT, new long[] {attr.floats().length},
+            target = scales(new OnnxTensor("scales", OnnxTensor.FLOAT, new long[] {attr.floats().length},
                     attr.floats(), null), in, false);
         } else {
             OnnxTensor s = constant.apply(1);
             if (s == null) {
                 throw new OnnxLayerDecoder.Unsupported("Upsample needs scales (attribute or constant input)");
             }
-            target = scales(node, s, in, false);
+            target = scales(s, in, false);
         }
         return legacy(node, interpolation, in, target);
     }
@@ -165,7 +165,7 @@ final class ResizeOnnx {
     private record Target(int outH, int outW, double scaleH, double scaleW, boolean fromScales) {
     }
 
-    private static Target scales(OnnxNode node, OnnxTensor t, Shape in, boolean spatialAxes) {
+    private static Target scales(OnnxTensor t, Shape in, boolean spatialAxes) {
         float[] s = t.floats();
         int n = spatialAxes ? 2 : 4;
         if (s == null || s.length != n || (!spatialAxes && (s[0] != 1f || s[1] != 1f))) {
@@ -202,6 +202,8 @@ final class ResizeOnnx {
             throw new OnnxLayerDecoder.Unsupported("sizes must be int64 " + (spatialAxes ? "[H, W]" : "[N, C, H, W]")
                     + ", got " + (z == null ? OnnxTensor.typeName(t.dataType()) : Arrays.toString(z)));
         }
+        // N is the symbolic batch folded from Shape(x), or 1: torch.onnx.export without dynamic axes writes the
+        // constant [1, C, H', W']; either way each sample is resized on its own and the batch passes through
         if (!spatialAxes && ((z[0] != ConstantFolding.BATCH && z[0] != 1) || z[1] != in.channels())) {
             throw new OnnxLayerDecoder.Unsupported("sizes " + Arrays.toString(z).replace(
                     Long.toString(ConstantFolding.BATCH), "N") + " resize the batch or channels; expected [N or 1, "
