@@ -11,7 +11,7 @@ import java.util.List;
  * charges separately).
  */
 public sealed interface Layer permits Linear, Conv2d, ConvTranspose2d, BatchNorm2d, InstanceNorm2d, Activation,
-        Reshape, Upsample, Pad2d, Embedding, Add, Concat, Affine {
+        Reshape, Upsample, Resize2d, DepthToSpace, SpaceToDepth, Pad2d, Embedding, Add, Concat, Affine {
 
     /** The ONNX-like operator name, used in messages and reports. */
     String opName();

@@ -19,6 +19,9 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
+import dev.gancompress.model.Resize2d;
+import dev.gancompress.model.DepthToSpace;
+import dev.gancompress.model.SpaceToDepth;
 import dev.gancompress.model.WeightSlot;
 
 import java.util.ArrayList;
@@ -138,6 +141,12 @@ public final class Network {
             return new ReshapeKernel(in, out);
         } else if (layer instanceof Upsample u) {
             return new UpsampleKernel(u.scale(), in);
+        } else if (layer instanceof Resize2d r) {
+            return new Resize2dKernel(r, in, out);
+        } else if (layer instanceof DepthToSpace d) {
+            return ChannelSpaceKernel.depthToSpace(d, in, out);
+        } else if (layer instanceof SpaceToDepth d) {
+            return ChannelSpaceKernel.spaceToDepth(d, in, out);
         } else if (layer instanceof Pad2d p) {
             return new Pad2dKernel(p, in);
         } else if (layer instanceof Affine a) {

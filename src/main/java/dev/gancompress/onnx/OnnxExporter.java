@@ -22,6 +22,9 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
+import dev.gancompress.model.Resize2d;
+import dev.gancompress.model.DepthToSpace;
+import dev.gancompress.model.SpaceToDepth;
 import dev.gancompress.model.WeightSlot;
 import dev.gancompress.model.WeightStorage;
 import dev.gancompress.model.Weights;
@@ -115,6 +118,9 @@ public final class OnnxExporter {
                 b.subPixel(node, c);
             } else if (node.layer() instanceof Affine a) {
                 b.affine(node, a);
+                b.quantizeIfStored(node.name(), node.name());
+            } else if (node.layer() instanceof Resize2d r) {
+                b.resize(node, r);
                 b.quantizeIfStored(node.name(), node.name());
             } else {
                 b.layer(node.name(), node.layer(), node.inputs(), null);
@@ -247,6 +253,19 @@ public final class OnnxExporter {
             return in.isImage() ? new int[] {w.size(), 1, 1} : new int[] {w.size()};
         }
 
+        /** A {@link Resize2d} as {@link ResizeOnnx} writes it (a Resize, after a Shape chain when it needs sizes). */
+        void resize(Node node, Resize2d r) {
+            ResizeOnnx.Exported e = ResizeOnnx.export(node.name(), read(node.inputs()).get(0), r,
+                    model.shape(node.inputs().get(0)));
+            initializers.addAll(e.initializers());
+            nodes.addAll(e.nodes());
+            e.nodes().forEach(n -> {
+                if (!n.name().equals(node.name())) {
+                    storedOutputs.addAll(n.outputs());
+                }
+            });
+        }
+
         /** A QDQ pair after {@code onnxValue} when the IR value {@code irValue} is quantised. */
         void quantizeIfStored(String irValue, String onnxValue) {
             ActivationQuantization grid = model.quantizedActivations().get(irValue);
@@ -374,6 +393,8 @@ public final class OnnxExporter {
             attrs.add(OnnxAttribute.ofString("mode", "nearest"));
             attrs.add(OnnxAttribute.ofString("coordinate_transformation_mode", "asymmetric"));
             attrs.add(OnnxAttribute.ofString("nearest_mode", "floor"));
+        } else if (layer instanceof DepthToSpace || layer instanceof SpaceToDepth) {
+            attrs.addAll(ChannelSpaceOnnx.attributes(layer));
         } else if (layer instanceof Pad2d p) {
             // Opset 11+: pads is an int64 input [N, C, H, W begins, then ends]; constant_value omitted is 0.
             initializers.add(OnnxTensor.ofLongs(n + ".pads", new long[] {8},

@@ -44,7 +44,8 @@ final class OnnxLayerDecoder {
 
     static final List<String> OPS = List.of("Gemm", "Conv", "ConvTranspose", "BatchNormalization",
             "InstanceNormalization", "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Resize",
-            "Gather", "Add", "Concat", "Pad", "Upsample", "Mul", "Div", "Sub", "Clip");
+            "Gather", "Add", "Concat", "Pad", "Upsample", "Mul", "Div", "Sub", "Clip", "DepthToSpace",
+            "SpaceToDepth");
 
     private final Map<String, OnnxTensor> constants;
     private final Map<String, QdqWeights.Imported> stored;
@@ -86,6 +87,8 @@ final class OnnxLayerDecoder {
             case "Flatten" -> new Decoded(flatten(node), List.of(x));
             case "Resize" -> new Decoded(resize(node), List.of(x));
             case "Upsample" -> new Decoded(legacyUpsample(node), List.of(x));
+            case "DepthToSpace", "SpaceToDepth" -> new Decoded(ChannelSpaceOnnx.decode(node, dataShape(node, 0)),
+                    List.of(x));
             case "Gather" -> gather(node);
             case "Add" -> hasConstantOperand(node) ? arithmetic(node) : new Decoded(new Add(), List.of(x, dataInput(node, 1)));
             case "Mul", "Div", "Sub" -> arithmetic(node);
@@ -96,7 +99,10 @@ final class OnnxLayerDecoder {
     }
 
     private Linear gemm(OnnxNode node) {
-        requireInt(node, "transA", 0, 0);
+        if (intAttr(node, "transA", 0) != 0) {
+            throw new Unsupported("transA = 1 reads the data input A ('" + node.input(0) + "') as [K, M], with the "
+                    + "batch in its second axis; gancompress layers keep the batch as axis 0 (transpose A first)");
+        }
         float alpha = floatAttr(node, "alpha", 1f);
         float beta = floatAttr(node, "beta", 1f);
         OnnxTensor b = constant(node, 1);
@@ -114,7 +120,7 @@ final class OnnxLayerDecoder {
         int out = w.dim(0);
         Weights bias = null;
         if (!node.input(2).isEmpty()) {
-            OnnxTensor c = constant(node, 2);
+            OnnxTensor c = sharedRows(constant(node, 2));
             if (c.floats() != null && c.floats().length == 1 && out > 1 && !stored.containsKey(c.name())) {
                 float[] broadcast = new float[out]; // a scalar C broadcasts over the outputs
                 Arrays.fill(broadcast, c.floats()[0]);
@@ -141,6 +147,24 @@ final class OnnxLayerDecoder {
             bias = stored(new Weights(new int[] {out}, c.floats().clone()), c.name());
         }
         return new Linear(w.dim(1), out, w, bias);
+    }
+
+    /**
+     * A matrix C [M, K] whose M rows are equal as its row [K]: the same bias for every sample, which a per-sample
+     * layer can add. Different rows (a bias per batch index) stay as they are and are refused by the caller.
+     */
+    private OnnxTensor sharedRows(OnnxTensor c) {
+        if (c.rank() != 2 || c.dims()[0] <= 1 || c.floats() == null || stored.containsKey(c.name())) {
+            return c;
+        }
+        int cols = (int) c.dims()[1];
+        float[] v = c.floats();
+        for (int i = cols; i < v.length; i++) {
+            if (Float.floatToIntBits(v[i]) != Float.floatToIntBits(v[i % cols])) {
+                return c;
+            }
+        }
+        return new OnnxTensor(c.name(), OnnxTensor.FLOAT, new long[] {cols}, Arrays.copyOf(v, cols), null);
     }
 
     private Conv2d conv(OnnxNode node) {
@@ -343,93 +367,46 @@ final class OnnxLayerDecoder {
         return new Reshape(new Shape(target));
     }
 
+    /**
+     * ONNX Flatten to [d0 x ... x d(axis-1), d(axis) x ...]. The IR keeps the batch as axis 0 of every value, so
+     * only a Flatten that leaves the batch alone in the first axis is a layer: axis 1, or a later axis when every
+     * sample axis before it has size 1 (negative axes count from the end).
+     */
     private Reshape flatten(OnnxNode node) {
-        requireInt(node, "axis", 1, 1);
-        return new Reshape(Shape.of(dataShape(node, 0).size()));
-    }
-
-    /**
-     * Nearest upsampling by an integer factor s. Source index floor(x / s) is what "asymmetric" + "floor" computes,
-     * and also what the half-pixel modes compute with the round_prefer_* rules: for x = k s + r the source
-     * coordinate is k + (r + 0.5) / s - 0.5, strictly within 0.5 of k, so rounding to the nearest gives k and no tie
-     * arises. With "floor" or "ceil" the half-pixel coordinate lands on k - 1 or k + 1 for some r, so those pairs are
-     * refused (ONNX's test_resize_upsample_sizes_nearest_ceil_half_pixel is one). "linear"/"cubic" modes are refused.
-     */
-    private Upsample resize(OnnxNode node) {
-        String mode = stringAttr(node, "mode", "nearest");
-        if (!mode.equals("nearest")) {
-            throw new Unsupported("mode " + mode + " is not supported; only nearest (export bilinear upsampling as "
-                    + "nearest, or as a ConvTranspose)");
-        }
-        if (node.attribute("axes") != null || node.attribute("keep_aspect_ratio_policy") != null
-                && !stringAttr(node, "keep_aspect_ratio_policy", "stretch").equals("stretch")) {
-            throw new Unsupported("axes and keep_aspect_ratio_policy are not supported");
-        }
-        if (intAttr(node, "antialias", 0) != 0) {
-            throw new Unsupported("antialias is not supported");
-        }
-        String coords = stringAttr(node, "coordinate_transformation_mode", opset >= 11 ? "half_pixel" : "asymmetric");
-        String rounding = stringAttr(node, "nearest_mode", "round_prefer_floor");
-        boolean floorOfScaled = coords.equals("asymmetric") && (rounding.equals("floor") || opset < 11);
-        boolean halfPixel = (coords.equals("half_pixel") || coords.equals("pytorch_half_pixel"))
-                && (rounding.equals("round_prefer_floor") || rounding.equals("round_prefer_ceil"));
-        if (!floorOfScaled && !halfPixel) {
-            throw new Unsupported("coordinate_transformation_mode " + coords + " with nearest_mode " + rounding
-                    + " is not floor(x / scale); use asymmetric + floor");
-        }
         Shape in = dataShape(node, 0);
-        if (!in.isImage()) {
-            throw new Unsupported("Resize expects an image [N, C, H, W], got " + in);
+        int rank = in.rank() + 1;
+        long given = intAttr(node, "axis", 1);
+        long axis = given < 0 ? given + rank : given;
+        if (axis < 0 || axis > rank) {
+            throw new Unsupported("axis " + given + " is out of range for an input of rank " + rank);
         }
-        int scalesIndex = opset >= 11 ? 2 : 1;
-        double sh;
-        double sw;
-        OnnxTensor scales = node.input(scalesIndex).isEmpty() ? null : constant(node, scalesIndex);
-        // An empty scales tensor means "use sizes" (what PyTorch writes for size-based upsampling).
-        if (scales != null && (scales.floats() == null || scales.floats().length > 0)) {
-            float[] s = scales.floats();
-            if (s == null || s.length != 4 || s[0] != 1f || s[1] != 1f) {
-                throw new Unsupported("scales must be float32 [1, 1, s, s], got "
-                        + (s == null ? OnnxTensor.typeName(scales.dataType()) : Arrays.toString(s)));
+        if (axis == 0) {
+            throw new Unsupported("axis " + given + " flattens the batch into the features (output [1, N x "
+                    + in.size() + "]); gancompress keeps the batch as axis 0, so only a Flatten that keeps it is "
+                    + "supported");
+        }
+        for (int i = 1; i < axis; i++) {
+            if (in.dim(i - 1) != 1) {
+                throw new Unsupported("axis " + given + " merges the batch with axis " + i + " of size "
+                        + in.dim(i - 1) + " (input [N, " + in.toString().replaceAll("[\\[\\]]", "") + "]); only a "
+                        + "Flatten that keeps the batch alone in axis 0 is supported");
             }
-            sh = s[2];
-            sw = s[3];
-        } else if (opset >= 11 && !node.input(3).isEmpty()) {
-            long[] sizes = constant(node, 3).longs();
-            if (sizes == null || sizes.length != 4 || sizes[1] != in.channels()) {
-                throw new Unsupported("sizes must be int64 [N, C, H, W]");
-            }
-            sh = (double) sizes[2] / in.height();
-            sw = (double) sizes[3] / in.width();
-        } else {
-            throw new Unsupported("Resize needs constant scales or sizes");
         }
-        if (sh != sw || sh < 1 || sh != Math.rint(sh)) {
-            throw new Unsupported("only equal integer scales are supported, got " + sh + " x " + sw);
-        }
-        return new Upsample((int) sh);
+        return new Reshape(Shape.of(in.size()));
     }
 
-    /**
-     * Upsample (opsets 7-9, deprecated by Resize; older PyTorch and tf2onnx exports): nearest reads floor(x / s), the
-     * IR's {@link Upsample} for an integer s. Scales are an attribute in opset 7-8 and an input in opset 9.
-     */
-    private Upsample legacyUpsample(OnnxNode node) {
-        String mode = stringAttr(node, "mode", "nearest");
-        if (!mode.equals("nearest")) {
-            throw new Unsupported("mode " + mode + " is not supported; only nearest");
-        }
-        float[] s = node.attribute("scales") != null ? node.attribute("scales").floats()
-                : node.input(1).isEmpty() ? null : constant(node, 1).floats();
-        if (s == null || s.length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] < 1
-                || s[2] != Math.rint(s[2])) {
-            throw new Unsupported("scales must be float32 [1, 1, s, s] with an integer s >= 1, got "
-                    + (s == null ? "none" : Arrays.toString(s)));
-        }
-        if (!dataShape(node, 0).isImage()) {
-            throw new Unsupported("Upsample expects an image [N, C, H, W], got " + dataShape(node, 0));
-        }
-        return new Upsample((int) s[2]);
+    /** Resize and Upsample: {@link ResizeOnnx}. */
+    private Layer resize(OnnxNode node) {
+        return ResizeOnnx.resize(node, opset, dataShape(node, 0), i -> optionalConstant(node, i));
+    }
+
+    private Layer legacyUpsample(OnnxNode node) {
+        return ResizeOnnx.upsample(node, dataShape(node, 0), i -> optionalConstant(node, i));
+    }
+
+    /** The constant at input {@code index}, or null when the input is omitted. */
+    private OnnxTensor optionalConstant(OnnxNode node, int index) {
+        return node.input(index).isEmpty() ? null : constant(node, index);
     }
 
     private Decoded gather(OnnxNode node) {

@@ -18,6 +18,9 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 import dev.gancompress.model.Pad2d;
 import dev.gancompress.model.Upsample;
+import dev.gancompress.model.Resize2d;
+import dev.gancompress.model.DepthToSpace;
+import dev.gancompress.model.SpaceToDepth;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,8 +148,13 @@ public final class ChannelDependencyGraph {
             } else if (layer instanceof BatchNorm2d || layer instanceof InstanceNorm2d) {
                 use(in, name, true);
                 return in;
-            } else if (layer instanceof Activation || layer instanceof Upsample || layer instanceof Pad2d) {
+            } else if (layer instanceof Activation || layer instanceof Upsample || layer instanceof Resize2d
+                    || layer instanceof Pad2d) {
                 return in;
+            } else if (layer instanceof DepthToSpace || layer instanceof SpaceToDepth) {
+                // channels become pixels (and back) in blocks of b^2: dropping one channel would break a block
+                in.forEach(s -> fix(s, layer.opName() + " '" + name + "' moves its channels into space"));
+                return fixed(model.shape(name));
             } else if (layer instanceof Affine a) {
                 // A per-tensor map commutes with dropping channels; a per-channel one would need slicing too.
                 if (!a.isPerTensor()) {

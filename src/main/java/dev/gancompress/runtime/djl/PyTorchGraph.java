@@ -73,6 +73,10 @@ final class PyTorchGraph {
             throw refused(node, "ConvTranspose: DJL's PyTorch engine has no transposed convolution "
                     + "(NDArrayEx.deconvolution is not implemented); an upsample + conv generator runs");
         }
+        if (layer instanceof dev.gancompress.model.Resize2d || layer instanceof dev.gancompress.model.DepthToSpace
+                || layer instanceof dev.gancompress.model.SpaceToDepth) {
+            throw refused(node, layer.opName() + " (not mapped to DJL; the engine and ONNX Runtime run it)");
+        }
         if (layer instanceof Pad2d p && p.mode() != Pad2d.Mode.ZERO) {
             throw refused(node, p.mode().onnxName() + " padding (DJL pads with a constant only)");
         }
