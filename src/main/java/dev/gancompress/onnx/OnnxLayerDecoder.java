@@ -27,7 +27,7 @@ import java.util.function.Function;
 /**
  * Maps one ONNX operator to an IR layer: the inverse of {@link OnnxExporter}, plus the equivalent forms other
  * exporters write (Flatten, Gemm with transB = 0, Conv without bias, half-pixel nearest Resize). A form with
- * no IR equivalent (grouped or dilated convolution, asymmetric padding, ...) is rejected with the reason;
+ * no IR equivalent (grouped transposed convolution, asymmetric padding, ...) is rejected with the reason;
  * {@link Unsupported} carries it and the importer adds file and node.
  */
 final class OnnxLayerDecoder {
@@ -145,14 +145,34 @@ final class OnnxLayerDecoder {
 
     private Conv2d conv(OnnxNode node) {
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w, dataShape(node, 0), false);
-        return new Conv2d(w.dim(1), w.dim(0), kernel, w, optionalVector(node, 2));
+        Shape in = dataShape(node, 0);
+        Kernel2d kernel = kernel(node, w, in, false);
+        int groups = convGroups(node, w, in);
+        return new Conv2d(w.dim(1) * groups, w.dim(0), kernel, w, optionalVector(node, 2), groups);
+    }
+
+    /**
+     * Conv's group: W is [out, in / group, kh, kw], so the group must divide out, and the input must have
+     * group * W's dim 1 channels (a depthwise convolution has group = in = out).
+     */
+    private static int convGroups(OnnxNode node, Weights w, Shape in) {
+        long group = intAttr(node, "group", 1);
+        if (group < 1 || group > w.dim(0) || w.dim(0) % group != 0) {
+            throw new Unsupported("group = " + group + " must be >= 1 and divide the " + w.dim(0)
+                    + " output channels of W " + Arrays.toString(w.shape()));
+        }
+        if (!in.isImage() || in.channels() != group * w.dim(1)) {
+            throw new Unsupported("group = " + group + " with W " + Arrays.toString(w.shape()) + " reads "
+                    + group * w.dim(1) + " input channels, but the input is " + in);
+        }
+        return (int) group;
     }
 
     private ConvTranspose2d convTranspose(OnnxNode node) {
         if (node.attribute("output_shape") != null) {
             throw new Unsupported("output_shape is not supported; give pads and output_padding instead");
         }
+        requireInt(node, "group", 1, 1); // grouped transposed convolutions are not in the IR
         Weights w = weights(requireRank(constant(node, 1), 4));
         Kernel2d kernel = kernel(node, w, dataShape(node, 0), true);
         long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
@@ -169,10 +189,10 @@ final class OnnxLayerDecoder {
      * max((ceil(in / s) - 1) s + k - in, 0), which is symmetric when even.
      */
     private static Kernel2d kernel(OnnxNode node, Weights w, Shape in, boolean transposed) {
-        requireInt(node, "group", 1, 1);
         long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
-        if (!Arrays.equals(dilations, new long[] {1, 1})) {
-            throw new Unsupported("dilations must be [1, 1], got " + Arrays.toString(dilations));
+        if (dilations.length != 2 || dilations[0] < 1 || dilations[1] < 1) {
+            throw new Unsupported("dilations must be two values >= 1 (a 2-D convolution), got "
+                    + Arrays.toString(dilations));
         }
         OnnxAttribute autoPad = node.attribute("auto_pad");
         String autoPadMode = autoPad == null ? "NOTSET" : autoPad.s();
@@ -195,11 +215,14 @@ final class OnnxLayerDecoder {
             if (!in.isImage()) {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs an image input, got " + in);
             }
-            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding.
-            long th = transposed ? shape[0] - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
-                    : samePadding(in.height(), shape[0], strides[0]);
-            long tw = transposed ? shape[1] - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
-                    : samePadding(in.width(), shape[1], strides[1]);
+            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding,
+            // where k is the dilated window's extent (k - 1) d + 1.
+            long eh = (shape[0] - 1) * dilations[0] + 1;
+            long ew = (shape[1] - 1) * dilations[1] + 1;
+            long th = transposed ? eh - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
+                    : samePadding(in.height(), eh, strides[0]);
+            long tw = transposed ? ew - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
+                    : samePadding(in.width(), ew, strides[1]);
             if (th < 0 || tw < 0) {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs negative padding (a kernel smaller than "
                         + "its stride); not supported");
@@ -217,7 +240,8 @@ final class OnnxLayerDecoder {
         if (pads[0] != pads[2] || pads[1] != pads[3]) {
             throw new Unsupported("pads " + Arrays.toString(pads) + " are asymmetric; only [p, q, p, q] is supported");
         }
-        return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1]);
+        return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1],
+                (int) dilations[0], (int) dilations[1]);
     }
 
     private static long samePadding(long in, long k, long s) {

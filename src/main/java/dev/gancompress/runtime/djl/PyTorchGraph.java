@@ -116,7 +116,8 @@ final class PyTorchGraph {
         } else if (layer instanceof Conv2d c) {
             var k = c.kernel();
             return x.getNDArrayInternal().convolution(x, t(c.weight()), c.bias() == null ? null : t(c.bias()),
-                    new Shape(k.strideH(), k.strideW()), new Shape(k.padH(), k.padW()), new Shape(1, 1), 1).head();
+                    new Shape(k.strideH(), k.strideW()), new Shape(k.padH(), k.padW()), new Shape(k.dilationH(), k.dilationW()),
+                    c.groups()).head();
         } else if (layer instanceof BatchNorm2d b) {
             return BatchNorm.batchNorm(x, t(b.runningMean()), t(b.runningVar()), t(b.gamma()), t(b.beta()), 1,
                     b.momentum(), b.eps(), training).head();
