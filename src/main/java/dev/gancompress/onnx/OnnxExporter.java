@@ -397,7 +397,7 @@ public final class OnnxExporter {
         return List.of(
                 OnnxAttribute.ofInts("kernel_shape", k.kh(), k.kw()),
                 OnnxAttribute.ofInts("strides", k.strideH(), k.strideW()),
-                OnnxAttribute.ofInts("pads", k.padH(), k.padW(), k.padH(), k.padW()),
+                OnnxAttribute.ofInts("pads", k.padH(), k.padW(), k.padEndH(), k.padEndW()),
                 OnnxAttribute.ofInts("dilations", k.dilationH(), k.dilationW()),
                 OnnxAttribute.ofInt("group", groups));
     }

@@ -27,7 +27,7 @@ import java.util.function.Function;
 /**
  * Maps one ONNX operator to an IR layer: the inverse of {@link OnnxExporter}, plus the equivalent forms other
  * exporters write (Flatten, Gemm with transB = 0, Conv without bias, half-pixel nearest Resize). A form with
- * no IR equivalent (grouped transposed convolution, asymmetric padding, ...) is rejected with the reason;
+ * no IR equivalent (grouped transposed convolution, ConvTranspose output_shape, ...) is rejected with the reason;
  * {@link Unsupported} carries it and the importer adds file and node.
  */
 final class OnnxLayerDecoder {
@@ -184,9 +184,9 @@ final class OnnxLayerDecoder {
     }
 
     /**
-     * Kernel geometry from Conv/ConvTranspose attributes; only symmetric padding maps to the IR. auto_pad SAME_UPPER
+     * Kernel geometry from Conv/ConvTranspose attributes, padding symmetric or not. auto_pad SAME_UPPER
      * / SAME_LOWER (TensorFlow's "same", as tf2onnx writes it) is resolved with the input size: a total padding of
-     * max((ceil(in / s) - 1) s + k - in, 0), which is symmetric when even.
+     * max((ceil(in / s) - 1) s + k - in, 0) for the dilated extent k, split between the sides by {@link #samePads}.
      */
     private static Kernel2d kernel(OnnxNode node, Weights w, Shape in, boolean transposed) {
         long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
@@ -227,21 +227,30 @@ final class OnnxLayerDecoder {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs negative padding (a kernel smaller than "
                         + "its stride); not supported");
             }
-            if (th % 2 != 0 || tw % 2 != 0) {
-                throw new Unsupported("auto_pad " + autoPadMode + " pads " + th + " x " + tw + " in total here, "
-                        + "which is asymmetric; only [p, q, p, q] is supported");
-            }
-            pads = new long[] {th / 2, tw / 2, th / 2, tw / 2};
+            pads = samePads(th, tw, autoPadMode.equals("SAME_UPPER"));
         }
         if (strides.length != 2 || pads.length != 4) {
             throw new Unsupported("only 2-D convolutions are supported (strides " + Arrays.toString(strides)
                     + ", pads " + Arrays.toString(pads) + ")");
         }
-        if (pads[0] != pads[2] || pads[1] != pads[3]) {
-            throw new Unsupported("pads " + Arrays.toString(pads) + " are asymmetric; only [p, q, p, q] is supported");
+        for (long p : pads) {
+            if (p < 0) {
+                throw new Unsupported("pads " + Arrays.toString(pads) + " are negative; not supported");
+            }
         }
         return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1],
-                (int) dilations[0], (int) dilations[1]);
+                (int) dilations[0], (int) dilations[1], (int) pads[2], (int) pads[3]);
+    }
+
+    /**
+     * [top, left, bottom, right] for totals (th, tw): an odd total puts its extra row at the end when
+     * {@code extraAtEnd}, which is SAME_UPPER (TensorFlow's "same"), for ConvTranspose's crop too: ONNX's test case
+     * test_convtranspose_autopad_same and ONNX Runtime agree on that, whatever the wording of older operator texts.
+     */
+    private static long[] samePads(long th, long tw, boolean extraAtEnd) {
+        long top = extraAtEnd ? th / 2 : th - th / 2;
+        long left = extraAtEnd ? tw / 2 : tw - tw / 2;
+        return new long[] {top, left, th - top, tw - left};
     }
 
     private static long samePadding(long in, long k, long s) {

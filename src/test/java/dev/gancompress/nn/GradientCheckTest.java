@@ -215,6 +215,22 @@ class GradientCheckTest {
     }
 
     @Test
+    void asymmetricPadding() {
+        // TensorFlow's "same" at stride 2: one more row and column at the end (im2col path)
+        assertThat(check(single("conv-asym", Shape.of(2, 6, 6),
+                Conv2d.create(2, 5, Kernel2d.square(3, 2, 0).padded(0, 0, 1, 1), true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        // more at the start than the end, on the direct path (few outputs, stride 1)
+        assertThat(check(single("conv-asym-direct", Shape.of(2, 5, 5),
+                Conv2d.create(2, 2, Kernel2d.square(3, 1, 0).padded(2, 1, 0, 2), true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        // a transposed convolution crops its output unevenly
+        assertThat(check(single("convT-asym", Shape.of(2, 3, 3),
+                ConvTranspose2d.create(2, 3, Kernel2d.square(3, 2, 0).padded(1, 0, 0, 1), 0, true)), 2, false, 1e-2,
+                0)).isLessThan(TOLERANCE);
+    }
+
+    @Test
     void convTransposeWithOutputPadding() {
         assertThat(check(single("convT", Shape.of(3, 3, 4),
                 ConvTranspose2d.create(3, 2, Kernel2d.square(4, 2, 1), 0, true)), 2, false, 1e-2, 0))

@@ -51,7 +51,10 @@ class GroupedDilatedConvTest {
                 // few output channels at stride 1 would take the direct path if it ignored groups or dilation
                 single(Shape.of(2, 6, 6), Conv2d.create(2, 2, Kernel2d.square(3, 1, 2).dilated(2, 2), 2, true)),
                 single(Shape.of(3, 4, 5), ConvTranspose2d.create(3, 2, Kernel2d.square(3, 2, 1).dilated(2, 2), 1,
-                        true)));
+                        true)),
+                single(Shape.of(3, 6, 6), Conv2d.create(3, 3, Kernel2d.square(3, 2, 0).padded(0, 1, 1, 0), 3, true)),
+                single(Shape.of(2, 3, 4), ConvTranspose2d.create(2, 2, Kernel2d.square(3, 2, 0).padded(1, 0, 0, 2), 1,
+                        false)));
         for (Model m : models) {
             Map<String, Tensor> x = OnnxTestModels.inputs(m, 2, 3);
             Tensor engine = new Network(m).forward(x, false);
@@ -160,6 +163,44 @@ class GroupedDilatedConvTest {
             assertThat(new Network(m).forward(x, false).maxAbsDifference(ReferenceForward.forward(m, x)))
                     .isLessThan(1e-5);
         }
+    }
+
+    /**
+     * tf2onnx writes TensorFlow's "same" either as auto_pad or as explicit pads; at stride 2 on an even size the total
+     * is odd, so the sides differ: Conv SAME_UPPER / SAME_LOWER and explicit [0, 0, 1, 1], ConvTranspose SAME_UPPER
+     * and SAME_LOWER (an odd total crops one side more), all against ONNX Runtime.
+     */
+    @Test
+    void asymmetricSamePaddingMatchesOrt() {
+        ExporterGraphs g = new ExporterGraphs(8);
+        g.initializerForTest(g.gaussian("a.weight", 0.3, 4, 3, 3, 3));
+        g.node("/a/Conv", "Conv", List.of("x", "a.weight"), "a", OnnxAttribute.ofString("auto_pad", "SAME_UPPER"),
+                OnnxAttribute.ofInts("strides", 2, 2));
+        g.initializerForTest(g.gaussian("b.weight", 0.3, 4, 4, 3, 3));
+        g.node("/b/Conv", "Conv", List.of("a", "b.weight"), "b", OnnxAttribute.ofInts("pads", 0, 0, 1, 1),
+                OnnxAttribute.ofInts("strides", 2, 2));
+        g.initializerForTest(g.gaussian("c.weight", 0.3, 4, 3, 3, 3));
+        g.node("/c/ConvTranspose", "ConvTranspose", List.of("b", "c.weight"), "c",
+                OnnxAttribute.ofString("auto_pad", "SAME_UPPER"), OnnxAttribute.ofInts("strides", 2, 2));
+        g.initializerForTest(g.gaussian("d.weight", 0.3, 3, 3, 3, 3));
+        g.node("/d/ConvTranspose", "ConvTranspose", List.of("c", "d.weight"), "d",
+                OnnxAttribute.ofString("auto_pad", "SAME_LOWER"), OnnxAttribute.ofInts("strides", 2, 2));
+        g.initializerForTest(g.gaussian("e.weight", 0.3, 3, 3, 4, 4));
+        g.node("/e/Conv", "Conv", List.of("d", "e.weight"), "image", OnnxAttribute.ofString("auto_pad",
+                "SAME_LOWER"));
+        byte[] file = ExporterGraphs.bytes(g.model("tf", List.of(ExporterGraphs.info("x", OnnxTensor.FLOAT, "N", 3L,
+                8L, 8L)), List.of(ExporterGraphs.info("image", OnnxTensor.FLOAT, "N", 3L, 8L, 8L)), 13));
+        Model m = OnnxImporter.fromBytes(file, "tf.onnx");
+        assertThat(((Conv2d) m.node("/a/Conv").layer()).kernel()).isEqualTo(Kernel2d.square(3, 2, 0)
+                .padded(0, 0, 1, 1));
+        // a transposed conv's SAME_UPPER crops its extra row at the end too (ONNX's test data and ORT agree)
+        assertThat(((ConvTranspose2d) m.node("/c/ConvTranspose").layer()).kernel()).isEqualTo(Kernel2d.square(3, 2, 0)
+                .padded(0, 0, 1, 1));
+        // an even kernel: 3 in total, SAME_LOWER puts 2 at the start
+        assertThat(((Conv2d) m.node("/e/Conv").layer()).kernel()).isEqualTo(Kernel2d.square(4, 1, 0)
+                .padded(2, 2, 1, 1));
+        assertThat(m.outputShape()).isEqualTo(Shape.of(3, 8, 8));
+        ExporterStyleImportTest.assertSameAsOrt(file, m, 2);
     }
 
     @Test

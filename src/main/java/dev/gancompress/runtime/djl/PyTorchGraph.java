@@ -79,6 +79,9 @@ final class PyTorchGraph {
         if (layer instanceof Conv2d c && (c.kernel().padH() < 0 || c.kernel().padW() < 0)) {
             throw refused(node, "negative padding");
         }
+        if (layer instanceof Conv2d c && !c.kernel().isSymmetric()) {
+            throw refused(node, "asymmetric padding " + c.kernel() + " (DJL pads both sides alike)");
+        }
     }
 
     private GanCompressException refused(Node node, String what) {

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Low-rank factorisation keeps a dilated layer's dilation in every factor (at full rank the output is unchanged) and
+ * Low-rank factorisation keeps a dilated or asymmetrically padded layer's geometry in every factor (at full rank the output is unchanged) and
  * leaves grouped convolutions alone: skipped by default, refused by name when asked for.
  */
 class GroupedConvLowRankTest {
@@ -27,7 +27,9 @@ class GroupedConvLowRankTest {
                 LowRankFixtures.single(Input.image("x", 4, 9, 9), Conv2d.create(4, 5,
                         new Kernel2d(3, 3, 1, 2, 2, 3, 2, 3), true), 2),
                 LowRankFixtures.single(Input.image("x", 4, 5, 5), ConvTranspose2d.create(4, 3,
-                        Kernel2d.square(3, 2, 1).dilated(2, 2), 1, true), 2));
+                        Kernel2d.square(3, 2, 1).dilated(2, 2), 1, true), 2),
+                LowRankFixtures.single(Input.image("x", 3, 8, 8), Conv2d.create(3, 4,
+                        Kernel2d.square(3, 2, 0).padded(0, 1, 1, 0), true), 2));
         for (Model m : models) {
             Map<String, Tensor> x = LowRankFixtures.inputs(m, 2, 4);
             Tensor expected = LowRankFixtures.run(m, x);
