@@ -27,7 +27,7 @@ import java.util.function.Function;
 /**
  * Maps one ONNX operator to an IR layer: the inverse of {@link OnnxExporter}, plus the equivalent forms other
  * exporters write (Flatten, Gemm with transB = 0, Conv without bias, half-pixel nearest Resize). A form with
- * no IR equivalent (grouped transposed convolution, ConvTranspose output_shape, ...) is rejected with the reason;
+ * no IR equivalent (grouped transposed convolution, 1-D or 3-D convolution, ...) is rejected with the reason;
  * {@link Unsupported} carries it and the importer adds file and node.
  */
 final class OnnxLayerDecoder {
@@ -169,17 +169,55 @@ final class OnnxLayerDecoder {
     }
 
     private ConvTranspose2d convTranspose(OnnxNode node) {
-        if (node.attribute("output_shape") != null) {
-            throw new Unsupported("output_shape is not supported; give pads and output_padding instead");
-        }
         requireInt(node, "group", 1, 1); // grouped transposed convolutions are not in the IR
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w, dataShape(node, 0), true);
+        Shape in = dataShape(node, 0);
+        Kernel2d kernel = kernel(node, w, in, true);
         long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
         if (outPad.length != 2) {
             throw new Unsupported("output_padding must have 2 values, got " + Arrays.toString(outPad));
         }
+        if (node.attribute("output_shape") != null) {
+            return withOutputShape(node, w, kernel, outPad, in);
+        }
         return new ConvTranspose2d(w.dim(0), w.dim(1), kernel, (int) outPad[0], (int) outPad[1], w,
+                optionalVector(node, 2));
+    }
+
+    /**
+     * ConvTranspose with output_shape (tf2onnx writes it for Conv2DTranspose): the pads are derived from it. The
+     * full output (in - 1) s + output_padding + (k - 1) d + 1 is cropped by the total padding full - output_shape,
+     * split evenly; a negative total adds rows at the end, which is more output padding. An odd total is refused:
+     * which side takes the extra row differs between ONNX's operator text and ONNX Runtime.
+     */
+    private ConvTranspose2d withOutputShape(OnnxNode node, Weights w, Kernel2d kernel, long[] outPad, Shape in) {
+        long[] target = node.attribute("output_shape").ints();
+        if (target.length == 4) {
+            target = new long[] {target[2], target[3]};
+        }
+        if (target.length != 2 || !in.isImage()) {
+            throw new Unsupported("output_shape " + Arrays.toString(node.attribute("output_shape").ints())
+                    + " must give the 2 spatial sizes of an image output");
+        }
+        long[] full = {(long) (in.height() - 1) * kernel.strideH() + outPad[0] + kernel.extentH(),
+                (long) (in.width() - 1) * kernel.strideW() + outPad[1] + kernel.extentW()};
+        long[] pads = new long[4];
+        long[] padding = outPad.clone();
+        for (int a = 0; a < 2; a++) {
+            long total = full[a] - target[a];
+            if (total < 0) {
+                padding[a] -= total;
+            } else if (total % 2 != 0) {
+                throw new Unsupported("output_shape " + Arrays.toString(target) + " crops " + total + " rows on axis "
+                        + (a + 2) + " (odd); ONNX and ONNX Runtime put the extra row on different sides, so give "
+                        + "explicit pads instead");
+            } else {
+                pads[a] = total / 2;
+                pads[a + 2] = total / 2;
+            }
+        }
+        Kernel2d k = kernel.padded((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]);
+        return new ConvTranspose2d(w.dim(0), w.dim(1), k, (int) padding[0], (int) padding[1], w,
                 optionalVector(node, 2));
     }
 

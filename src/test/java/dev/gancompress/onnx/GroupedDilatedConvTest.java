@@ -203,6 +203,35 @@ class GroupedDilatedConvTest {
         ExporterStyleImportTest.assertSameAsOrt(file, m, 2);
     }
 
+    /** ConvTranspose with output_shape (tf2onnx's Conv2DTranspose): an even crop, and a larger output, against ORT. */
+    @Test
+    void convTransposeOutputShapeBecomesPadsOrOutputPadding() {
+        for (long[] shape : new long[][] {{9, 9}, {12, 11}}) {
+            byte[] file = outputShapeModel(shape);
+            Model m = OnnxImporter.fromBytes(file, "os.onnx");
+            assertThat(m.outputShape()).isEqualTo(Shape.of(2, (int) shape[0], (int) shape[1]));
+            ExporterStyleImportTest.assertSameAsOrt(file, m, 2);
+        }
+        ConvTranspose2d t = (ConvTranspose2d) OnnxImporter.fromBytes(outputShapeModel(new long[] {12, 11}), "os.onnx")
+                .node("/t/ConvTranspose").layer();
+        assertThat(t.outputPadH()).isEqualTo(1);
+        assertThat(t.kernel().padH()).isZero();
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(outputShapeModel(new long[] {10, 9}), "odd.onnx"))
+                .isInstanceOf(GanCompressException.class).hasMessageContaining("/t/ConvTranspose")
+                .hasMessageContaining("output_shape [10, 9] crops 1 rows on axis 2 (odd)");
+    }
+
+    /** x [N, 3, 5, 5] -> ConvTranspose(3x3, stride 2, output_shape): the full output is 11 x 11. */
+    private static byte[] outputShapeModel(long[] shape) {
+        ExporterGraphs g = new ExporterGraphs(12);
+        g.initializerForTest(g.gaussian("w", 0.3, 3, 2, 3, 3));
+        g.initializerForTest(g.gaussian("b", 0.3, 2));
+        g.node("/t/ConvTranspose", "ConvTranspose", List.of("x", "w", "b"), "y", OnnxAttribute.ofInts("strides", 2, 2),
+                OnnxAttribute.ofInts("output_shape", shape));
+        return ExporterGraphs.bytes(g.model("os", List.of(ExporterGraphs.info("x", OnnxTensor.FLOAT, "N", 3L, 5L, 5L)),
+                List.of(ExporterGraphs.info("y", OnnxTensor.FLOAT, "N", 2L, shape[0], shape[1])), 13));
+    }
+
     @Test
     void unsupportedGroupingIsRefusedWithOneLine() {
         ExporterGraphs g = new ExporterGraphs(3);
