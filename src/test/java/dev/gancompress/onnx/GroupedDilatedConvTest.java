@@ -69,6 +69,11 @@ class GroupedDilatedConvTest {
         // depthwise: each of the 8 filters reads one channel, 9 taps at 100 positions
         assertThat(m.macs()).isEqualTo(8L * 100 * 9);
         assertThat(m.parameterCount()).isEqualTo(8 * 9 + 8);
+        // the cost model reads the same accounting
+        dev.gancompress.metrics.CostReport cost = dev.gancompress.metrics.CostModel.of(m,
+                dev.gancompress.metrics.CostModel.Options.defaults());
+        assertThat(cost.totals().macs()).isEqualTo(8L * 100 * 9);
+        assertThat(cost.totals().parameters()).isEqualTo(8 * 9 + 8);
         Model g2 = single(Shape.of(8, 10, 10), Conv2d.create(8, 4, Kernel2d.square(3, 1, 2).dilated(2, 2), 2,
                 false));
         assertThat(g2.macs()).isEqualTo(4L * 100 * 4 * 9);
