@@ -6,7 +6,9 @@ import dev.gancompress.model.Shape;
 
 /**
  * Convolution as one GEMM over the whole batch: out[Cout][N*Ho*Wo] = W[Cout][Cin*kh*kw] col[Cin*kh*kw][N*Ho*Wo].
- * A 1x1, stride-1, unpadded convolution skips the unfold (its columns are the input itself).
+ * A 1x1, stride-1, unpadded convolution skips the unfold (its columns are the input itself). With g groups the
+ * unfold is the same (channel-major, so group j's input channels are one block of rows of col) and the GEMM
+ * splits into g block-diagonal ones: out rows of group j = W_j[Cout/g][Cin/g*kh*kw] col rows of group j.
  */
 final class Conv2dKernel implements Kernel {
     private final Conv2d layer;
@@ -31,13 +33,18 @@ final class Conv2dKernel implements Kernel {
         Kernel2d k = layer.kernel();
         this.pointwise = k.kh() == 1 && k.kw() == 1 && k.strideH() == 1 && k.strideW() == 1
                 && k.padH() == 0 && k.padW() == 0;
-        this.direct = !pointwise && DirectConv2d.applies(layer.out(), k)
+        this.direct = !pointwise && !layer.isGrouped() && !k.isDilated() && DirectConv2d.applies(layer.out(), k)
                 ? new DirectConv2d(layer.in(), layer.out(), k, inShape.height(), inShape.width(), outShape.height(),
                 outShape.width()) : null;
     }
 
     private int rows() {
         return layer.in() * layer.kernel().area();
+    }
+
+    /** Rows of col (and columns of W) per group. */
+    private int groupRows() {
+        return layer.inPerGroup() * layer.kernel().area();
     }
 
     @Override
@@ -70,17 +77,30 @@ final class Conv2dKernel implements Kernel {
             return;
         }
         float[] c = columns(in[0], batch);
-        Gemm.gemm(false, false, layer.out(), cols, rows(), values.of(layer.weight()), 0, rows(), c, 0, cols,
-                out, 0, cols, false);
+        float[] w = values.of(layer.weight());
+        int gr = groupRows();
+        int go = layer.outPerGroup();
+        for (int g = 0; g < layer.groups(); g++) {
+            Gemm.gemm(false, false, go, cols, gr, w, g * go * gr, gr, c, g * gr * cols, cols,
+                    out, g * go * cols, cols, false);
+        }
         if (layer.bias() != null) {
             ChannelOps.addBias(out, values.of(layer.bias()), layer.out(), cols);
         }
     }
 
+    private float[] colGrad() {
+        if (colGrad == null) {
+            colGrad = new float[col.length];
+        }
+        return colGrad;
+    }
+
     @Override
     public void backward(float[][] in, float[] out, float[] gradOut, float[][] gradIn, int batch, boolean paramGrads) {
         int cols = batch * outShape.height() * outShape.width();
-        int rows = rows();
+        int gr = groupRows();
+        int go = layer.outPerGroup();
         if (direct != null) {
             direct.backward(in[0], batch, values.of(layer.weight()), gradOut, gradIn[0],
                     paramGrads ? weightGrad : null);
@@ -92,22 +112,25 @@ final class Conv2dKernel implements Kernel {
         if (paramGrads) {
             // the columns are still those of the forward pass (or the input itself when pointwise)
             float[] c = pointwise ? in[0] : col;
-            Gemm.gemm(false, true, layer.out(), rows, cols, gradOut, 0, cols, c, 0, cols, weightGrad, 0, rows, true);
+            for (int g = 0; g < layer.groups(); g++) {
+                Gemm.gemm(false, true, go, gr, cols, gradOut, g * go * cols, cols, c, g * gr * cols, cols,
+                        weightGrad, g * go * gr, gr, true);
+            }
             if (biasGrad != null) {
                 ChannelOps.accumulateRowSums(gradOut, layer.out(), cols, biasGrad);
             }
         }
         if (gradIn[0] != null) {
+            float[] w = values.of(layer.weight());
+            // pointwise: the columns are the input, so their gradient accumulates into it directly
+            float[] target = pointwise ? gradIn[0] : colGrad();
+            for (int g = 0; g < layer.groups(); g++) {
+                Gemm.gemm(true, false, gr, cols, go, w, g * go * gr, gr, gradOut, g * go * cols, cols,
+                        target, g * gr * cols, cols, pointwise);
+            }
             if (pointwise) {
-                Gemm.gemm(true, false, rows, cols, layer.out(), values.of(layer.weight()), 0, rows, gradOut, 0, cols,
-                        gradIn[0], 0, cols, true);
                 return;
             }
-            if (colGrad == null) {
-                colGrad = new float[col.length];
-            }
-            Gemm.gemm(true, false, rows, cols, layer.out(), values.of(layer.weight()), 0, rows, gradOut, 0, cols,
-                    colGrad, 0, cols, false);
             Im2col.foldAdd(colGrad, layer.in(), batch, inShape.height(), inShape.width(), layer.kernel(),
                     outShape.height(), outShape.width(), gradIn[0]);
         }

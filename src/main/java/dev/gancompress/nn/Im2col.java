@@ -6,7 +6,8 @@ import dev.gancompress.model.Kernel2d;
  * Unfolds image patches into GEMM columns and folds them back, on the channel-major layout.
  * The image is [C][N][imgH*imgW]; the columns are [C*kh*kw][N*colH*colW], where (colH, colW) are the
  * positions of the sliding window: a Conv2d's output grid, or a ConvTranspose2d's input grid, for which col2im
- * is the forward pass (a transposed convolution is the data-gradient of a convolution).
+ * is the forward pass (a transposed convolution is the data-gradient of a convolution). Tap (i, j) of a dilated
+ * window reads the image at offset (i dilationH, j dilationW) from the window's corner.
  */
 final class Im2col {
     private Im2col() {
@@ -20,8 +21,9 @@ final class Im2col {
         Parallel.forRange(rows, 1, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int c = r / k.area();
-                int ki = (r / k.kw()) % k.kh();
-                int kj = r % k.kw();
+                // dilation spreads the taps: tap (i, j) reads offset (i dh, j dw) of the window
+                int ki = (r / k.kw()) % k.kh() * k.dilationH();
+                int kj = r % k.kw() * k.dilationW();
                 int rowBase = r * cols;
                 for (int n = 0; n < batch; n++) {
                     int imgBase = (c * batch + n) * imgH * imgW;
@@ -66,9 +68,11 @@ final class Im2col {
         int cols = batch * colsPerImage;
         Parallel.forRange(channels, 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-                for (int ki = 0; ki < k.kh(); ki++) {
-                    for (int kj = 0; kj < k.kw(); kj++) {
-                        int r = (c * k.kh() + ki) * k.kw() + kj;
+                for (int ti = 0; ti < k.kh(); ti++) {
+                    for (int tj = 0; tj < k.kw(); tj++) {
+                        int r = (c * k.kh() + ti) * k.kw() + tj;
+                        int ki = ti * k.dilationH();
+                        int kj = tj * k.dilationW();
                         int rowBase = r * cols;
                         for (int n = 0; n < batch; n++) {
                             int imgBase = (c * batch + n) * imgH * imgW;

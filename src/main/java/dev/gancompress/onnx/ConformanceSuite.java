@@ -129,23 +129,33 @@ public final class ConformanceSuite {
     /** Inputs 1.. become initializers (they are weights, shapes, scales in a real model), unless data-only. */
     private static OnnxModelProto constantsFromInputs(OnnxModelProto proto, List<OnnxTensor> values) {
         OnnxGraph g = proto.graph();
-        if (g.inputs().size() != values.size()) {
-            throw new UnsupportedInput("the case feeds " + values.size() + " inputs to a graph of "
-                    + g.inputs().size());
+        List<OnnxValueInfo> fed = fedInputs(g);
+        if (fed.size() != values.size()) {
+            throw new UnsupportedInput("the case feeds " + values.size() + " inputs to a graph of " + fed.size());
         }
         boolean dataOnly = g.nodes().stream().anyMatch(n -> DATA_ONLY_OPS.contains(n.opType()));
         List<OnnxTensor> initializers = new ArrayList<>(g.initializers());
         for (int i = 1; i < values.size() && !dataOnly; i++) {
             OnnxTensor v = values.get(i);
-            initializers.add(new OnnxTensor(g.inputs().get(i).name(), v.dataType(), v.dims(), v.floats(), v.longs(),
+            initializers.add(new OnnxTensor(fed.get(i).name(), v.dataType(), v.dims(), v.floats(), v.longs(),
                     v.ints()));
         }
         return new OnnxModelProto(proto.irVersion(), proto.producerName(), proto.producerVersion(), proto.opsets(),
                 new OnnxGraph(g.name(), g.nodes(), initializers, g.inputs(), g.outputs()), proto.metadata());
     }
 
+    /**
+     * The graph inputs a case feeds: those without an initializer of the same name (older exporters, such as the
+     * converted PyTorch cases, also list every weight as a graph input).
+     */
+    private static List<OnnxValueInfo> fedInputs(OnnxGraph g) {
+        Set<String> constant = new java.util.HashSet<>();
+        g.initializers().forEach(t -> constant.add(t.name()));
+        return g.inputs().stream().filter(i -> !constant.contains(i.name())).toList();
+    }
+
     private static int indexOf(OnnxModelProto proto, String input) {
-        List<OnnxValueInfo> in = proto.graph().inputs();
+        List<OnnxValueInfo> in = fedInputs(proto.graph());
         for (int i = 0; i < in.size(); i++) {
             if (in.get(i).name().equals(input)) {
                 return i;

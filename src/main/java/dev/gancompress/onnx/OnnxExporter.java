@@ -351,13 +351,13 @@ public final class OnnxExporter {
             if (c.bias() != null) {
                 in.add(n + ".bias");
             }
-            attrs.addAll(geometry(c.kernel()));
+            attrs.addAll(geometry(c.kernel(), c.groups()));
         } else if (layer instanceof ConvTranspose2d c) {
             in.add(n + ".weight");
             if (c.bias() != null) {
                 in.add(n + ".bias");
             }
-            attrs.addAll(geometry(c.kernel()));
+            attrs.addAll(geometry(c.kernel(), 1));
             attrs.add(OnnxAttribute.ofInts("output_padding", c.outputPadH(), c.outputPadW()));
         } else if (layer instanceof BatchNorm2d b) {
             in.addAll(List.of(n + ".weight", n + ".bias", n + ".running_mean", n + ".running_var"));
@@ -413,13 +413,14 @@ public final class OnnxExporter {
         return new OnnxNode(n, op, "", in, List.of(n), attrs);
     }
 
-    private static List<OnnxAttribute> geometry(Kernel2d k) {
+    /** Conv/ConvTranspose attributes; explicit pads (never auto_pad), so the file does not depend on input sizes. */
+    private static List<OnnxAttribute> geometry(Kernel2d k, int groups) {
         return List.of(
                 OnnxAttribute.ofInts("kernel_shape", k.kh(), k.kw()),
                 OnnxAttribute.ofInts("strides", k.strideH(), k.strideW()),
-                OnnxAttribute.ofInts("pads", k.padH(), k.padW(), k.padH(), k.padW()),
-                OnnxAttribute.ofInts("dilations", 1, 1),
-                OnnxAttribute.ofInt("group", 1));
+                OnnxAttribute.ofInts("pads", k.padH(), k.padW(), k.padEndH(), k.padEndW()),
+                OnnxAttribute.ofInts("dilations", k.dilationH(), k.dilationW()),
+                OnnxAttribute.ofInt("group", groups));
     }
 
     private static OnnxValueInfo inputInfo(Input in) {

@@ -27,7 +27,7 @@ import java.util.function.Function;
 /**
  * Maps one ONNX operator to an IR layer: the inverse of {@link OnnxExporter}, plus the equivalent forms other
  * exporters write (Flatten, Gemm with transB = 0, Conv without bias, half-pixel nearest Resize). A form with
- * no IR equivalent (grouped or dilated convolution, asymmetric padding, ...) is rejected with the reason;
+ * no IR equivalent (grouped transposed convolution, 1-D or 3-D convolution, ...) is rejected with the reason;
  * {@link Unsupported} carries it and the importer adds file and node.
  */
 final class OnnxLayerDecoder {
@@ -169,34 +169,92 @@ final class OnnxLayerDecoder {
 
     private Conv2d conv(OnnxNode node) {
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w, dataShape(node, 0), false);
-        return new Conv2d(w.dim(1), w.dim(0), kernel, w, optionalVector(node, 2));
+        Shape in = dataShape(node, 0);
+        Kernel2d kernel = kernel(node, w, in, false);
+        int groups = convGroups(node, w, in);
+        return new Conv2d(w.dim(1) * groups, w.dim(0), kernel, w, optionalVector(node, 2), groups);
+    }
+
+    /**
+     * Conv's group: W is [out, in / group, kh, kw], so the group must divide out, and the input must have
+     * group * W's dim 1 channels (a depthwise convolution has group = in = out).
+     */
+    private static int convGroups(OnnxNode node, Weights w, Shape in) {
+        long group = intAttr(node, "group", 1);
+        if (group < 1 || group > w.dim(0) || w.dim(0) % group != 0) {
+            throw new Unsupported("group = " + group + " must be >= 1 and divide the " + w.dim(0)
+                    + " output channels of W " + Arrays.toString(w.shape()));
+        }
+        if (!in.isImage() || in.channels() != group * w.dim(1)) {
+            throw new Unsupported("group = " + group + " with W " + Arrays.toString(w.shape()) + " reads "
+                    + group * w.dim(1) + " input channels, but the input is " + in);
+        }
+        return (int) group;
     }
 
     private ConvTranspose2d convTranspose(OnnxNode node) {
-        if (node.attribute("output_shape") != null) {
-            throw new Unsupported("output_shape is not supported; give pads and output_padding instead");
-        }
+        requireInt(node, "group", 1, 1); // grouped transposed convolutions are not in the IR
         Weights w = weights(requireRank(constant(node, 1), 4));
-        Kernel2d kernel = kernel(node, w, dataShape(node, 0), true);
+        Shape in = dataShape(node, 0);
+        Kernel2d kernel = kernel(node, w, in, true);
         long[] outPad = intsAttr(node, "output_padding", new long[] {0, 0});
         if (outPad.length != 2) {
             throw new Unsupported("output_padding must have 2 values, got " + Arrays.toString(outPad));
+        }
+        if (node.attribute("output_shape") != null) {
+            return withOutputShape(node, w, kernel, outPad, in);
         }
         return new ConvTranspose2d(w.dim(0), w.dim(1), kernel, (int) outPad[0], (int) outPad[1], w,
                 optionalVector(node, 2));
     }
 
     /**
-     * Kernel geometry from Conv/ConvTranspose attributes; only symmetric padding maps to the IR. auto_pad SAME_UPPER
+     * ConvTranspose with output_shape (tf2onnx writes it for Conv2DTranspose): the pads are derived from it. The
+     * full output (in - 1) s + output_padding + (k - 1) d + 1 is cropped by the total padding full - output_shape,
+     * split evenly; a negative total adds rows at the end, which is more output padding. An odd total is refused:
+     * which side takes the extra row differs between ONNX's operator text and ONNX Runtime.
+     */
+    private ConvTranspose2d withOutputShape(OnnxNode node, Weights w, Kernel2d kernel, long[] outPad, Shape in) {
+        long[] target = node.attribute("output_shape").ints();
+        if (target.length == 4) {
+            target = new long[] {target[2], target[3]};
+        }
+        if (target.length != 2 || !in.isImage()) {
+            throw new Unsupported("output_shape " + Arrays.toString(node.attribute("output_shape").ints())
+                    + " must give the 2 spatial sizes of an image output");
+        }
+        long[] full = {(long) (in.height() - 1) * kernel.strideH() + outPad[0] + kernel.extentH(),
+                (long) (in.width() - 1) * kernel.strideW() + outPad[1] + kernel.extentW()};
+        long[] pads = new long[4];
+        long[] padding = outPad.clone();
+        for (int a = 0; a < 2; a++) {
+            long total = full[a] - target[a];
+            if (total < 0) {
+                padding[a] -= total;
+            } else if (total % 2 != 0) {
+                throw new Unsupported("output_shape " + Arrays.toString(target) + " crops " + total + " rows on axis "
+                        + (a + 2) + " (odd); ONNX and ONNX Runtime put the extra row on different sides, so give "
+                        + "explicit pads instead");
+            } else {
+                pads[a] = total / 2;
+                pads[a + 2] = total / 2;
+            }
+        }
+        Kernel2d k = kernel.padded((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]);
+        return new ConvTranspose2d(w.dim(0), w.dim(1), k, (int) padding[0], (int) padding[1], w,
+                optionalVector(node, 2));
+    }
+
+    /**
+     * Kernel geometry from Conv/ConvTranspose attributes, padding symmetric or not. auto_pad SAME_UPPER
      * / SAME_LOWER (TensorFlow's "same", as tf2onnx writes it) is resolved with the input size: a total padding of
-     * max((ceil(in / s) - 1) s + k - in, 0), which is symmetric when even.
+     * max((ceil(in / s) - 1) s + k - in, 0) for the dilated extent k, split between the sides by {@link #samePads}.
      */
     private static Kernel2d kernel(OnnxNode node, Weights w, Shape in, boolean transposed) {
-        requireInt(node, "group", 1, 1);
         long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
-        if (!Arrays.equals(dilations, new long[] {1, 1})) {
-            throw new Unsupported("dilations must be [1, 1], got " + Arrays.toString(dilations));
+        if (dilations.length != 2 || dilations[0] < 1 || dilations[1] < 1) {
+            throw new Unsupported("dilations must be two values >= 1 (a 2-D convolution), got "
+                    + Arrays.toString(dilations));
         }
         OnnxAttribute autoPad = node.attribute("auto_pad");
         String autoPadMode = autoPad == null ? "NOTSET" : autoPad.s();
@@ -219,29 +277,42 @@ final class OnnxLayerDecoder {
             if (!in.isImage()) {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs an image input, got " + in);
             }
-            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding.
-            long th = transposed ? shape[0] - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
-                    : samePadding(in.height(), shape[0], strides[0]);
-            long tw = transposed ? shape[1] - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
-                    : samePadding(in.width(), shape[1], strides[1]);
+            // Conv: output ceil(in / s); ConvTranspose: output in * s, so the total is k - s + output_padding,
+            // where k is the dilated window's extent (k - 1) d + 1.
+            long eh = (shape[0] - 1) * dilations[0] + 1;
+            long ew = (shape[1] - 1) * dilations[1] + 1;
+            long th = transposed ? eh - strides[0] + (outPad.length == 2 ? outPad[0] : 0)
+                    : samePadding(in.height(), eh, strides[0]);
+            long tw = transposed ? ew - strides[1] + (outPad.length == 2 ? outPad[1] : 0)
+                    : samePadding(in.width(), ew, strides[1]);
             if (th < 0 || tw < 0) {
                 throw new Unsupported("auto_pad " + autoPadMode + " needs negative padding (a kernel smaller than "
                         + "its stride); not supported");
             }
-            if (th % 2 != 0 || tw % 2 != 0) {
-                throw new Unsupported("auto_pad " + autoPadMode + " pads " + th + " x " + tw + " in total here, "
-                        + "which is asymmetric; only [p, q, p, q] is supported");
-            }
-            pads = new long[] {th / 2, tw / 2, th / 2, tw / 2};
+            pads = samePads(th, tw, autoPadMode.equals("SAME_UPPER"));
         }
         if (strides.length != 2 || pads.length != 4) {
             throw new Unsupported("only 2-D convolutions are supported (strides " + Arrays.toString(strides)
                     + ", pads " + Arrays.toString(pads) + ")");
         }
-        if (pads[0] != pads[2] || pads[1] != pads[3]) {
-            throw new Unsupported("pads " + Arrays.toString(pads) + " are asymmetric; only [p, q, p, q] is supported");
+        for (long p : pads) {
+            if (p < 0) {
+                throw new Unsupported("pads " + Arrays.toString(pads) + " are negative; not supported");
+            }
         }
-        return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1]);
+        return new Kernel2d(w.dim(2), w.dim(3), (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1],
+                (int) dilations[0], (int) dilations[1], (int) pads[2], (int) pads[3]);
+    }
+
+    /**
+     * [top, left, bottom, right] for totals (th, tw): an odd total puts its extra row at the end when
+     * {@code extraAtEnd}, which is SAME_UPPER (TensorFlow's "same"), for ConvTranspose's crop too: ONNX's test case
+     * test_convtranspose_autopad_same and ONNX Runtime agree on that, whatever the wording of older operator texts.
+     */
+    private static long[] samePads(long th, long tw, boolean extraAtEnd) {
+        long top = extraAtEnd ? th / 2 : th - th / 2;
+        long left = extraAtEnd ? tw / 2 : tw - tw / 2;
+        return new long[] {top, left, th - top, tw - left};
     }
 
     private static long samePadding(long in, long k, long s) {

@@ -146,9 +146,14 @@ public final class SubPixelConvTranspose {
         return out;
     }
 
-    /** Whether the rewrite applies: DepthToSpace has one block size for both axes, so the strides must be equal. */
+    /**
+     * Whether the rewrite applies: DepthToSpace has one block size for both axes, so the strides must be equal; a
+     * dilated kernel's phases are not contiguous taps, and an asymmetric crop has no single pad, both of which the
+     * sub-pixel geometry assumes.
+     */
     public static boolean applies(ConvTranspose2d layer) {
-        return layer.kernel().strideH() == layer.kernel().strideW();
+        return layer.kernel().strideH() == layer.kernel().strideW() && !layer.kernel().isDilated()
+                && layer.kernel().isSymmetric();
     }
 
     static Geometry geometry(ConvTranspose2d layer, Shape input) {

@@ -183,6 +183,54 @@ class GradientCheckTest {
     }
 
     @Test
+    void groupedDepthwiseAndDilatedConv2d() {
+        // groups = 2: two independent 2 -> 3 convolutions, each reading its own block of input channels
+        assertThat(check(single("conv-g2", Shape.of(4, 5, 5),
+                Conv2d.create(4, 6, Kernel2d.square(3, 1, 1), 2, true)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+        // depthwise (groups = channels) with stride 2, and with a channel multiplier of 2 (6 filters for 3 channels)
+        assertThat(check(single("conv-dw", Shape.of(3, 6, 5),
+                Conv2d.create(3, 3, Kernel2d.square(3, 2, 1), 3, true)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+        assertThat(check(single("conv-dw-m2", Shape.of(3, 4, 4),
+                Conv2d.create(3, 6, Kernel2d.square(3, 1, 1), 3, false)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+        // dilation 2 (a 5x5 reach from 3x3 taps), rectangular and asymmetric in its dilations
+        assertThat(check(single("conv-d2", Shape.of(2, 7, 7),
+                Conv2d.create(2, 3, Kernel2d.square(3, 1, 2).dilated(2, 2), true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        assertThat(check(single("conv-d-rect", Shape.of(2, 6, 8),
+                Conv2d.create(4 / 2, 2, new Kernel2d(2, 3, 2, 1, 1, 2, 3, 2), false)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        // grouped and dilated pointwise-free paths together, and a grouped 1x1 (the columns are the input itself)
+        assertThat(check(single("conv-g2-d2", Shape.of(4, 6, 6),
+                Conv2d.create(4, 2, Kernel2d.square(3, 1, 2).dilated(2, 2), 2, true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        assertThat(check(single("conv-g2-1x1", Shape.of(4, 3, 3),
+                Conv2d.create(4, 4, Kernel2d.square(1, 1, 0), 2, true)), 2, false, 1e-2, 0)).isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void dilatedConvTranspose() {
+        assertThat(check(single("convT-d2", Shape.of(2, 3, 4),
+                ConvTranspose2d.create(2, 3, Kernel2d.square(3, 2, 1).dilated(2, 2), 1, true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void asymmetricPadding() {
+        // TensorFlow's "same" at stride 2: one more row and column at the end (im2col path)
+        assertThat(check(single("conv-asym", Shape.of(2, 6, 6),
+                Conv2d.create(2, 5, Kernel2d.square(3, 2, 0).padded(0, 0, 1, 1), true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        // more at the start than the end, on the direct path (few outputs, stride 1)
+        assertThat(check(single("conv-asym-direct", Shape.of(2, 5, 5),
+                Conv2d.create(2, 2, Kernel2d.square(3, 1, 0).padded(2, 1, 0, 2), true)), 2, false, 1e-2, 0))
+                .isLessThan(TOLERANCE);
+        // a transposed convolution crops its output unevenly
+        assertThat(check(single("convT-asym", Shape.of(2, 3, 3),
+                ConvTranspose2d.create(2, 3, Kernel2d.square(3, 2, 0).padded(1, 0, 0, 1), 0, true)), 2, false, 1e-2,
+                0)).isLessThan(TOLERANCE);
+    }
+
+    @Test
     void convTransposeWithOutputPadding() {
         assertThat(check(single("convT", Shape.of(3, 3, 4),
                 ConvTranspose2d.create(3, 2, Kernel2d.square(4, 2, 1), 0, true)), 2, false, 1e-2, 0))

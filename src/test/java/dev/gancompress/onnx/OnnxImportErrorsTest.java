@@ -1,8 +1,13 @@
 package dev.gancompress.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gancompress.GanCompressException;
+import dev.gancompress.model.Conv2d;
+import dev.gancompress.model.Kernel2d;
+import dev.gancompress.model.Model;
+import dev.gancompress.model.Shape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,25 +91,33 @@ class OnnxImportErrorsTest {
     @Test
     void unsupportedAttributeNamesNodeOpAndReason() {
         OnnxTensor w = OnnxTensor.ofFloats("w", new int[] {4, 2, 3, 3}, new float[72]);
+        // group 3 divides neither W's 4 filters nor (with W's 2 channels per filter) the 4 input channels
         OnnxNode grouped = new OnnxNode("dw", "Conv", "", List.of("x", "w"), List.of("y"),
-                List.of(OnnxAttribute.ofInt("group", 2)));
+                List.of(OnnxAttribute.ofInt("group", 3)));
         byte[] bytes = ProtoWriter.encode(model(List.of(grouped), List.of(w)));
         assertThatThrownBy(() -> OnnxImporter.fromBytes(bytes, "grouped.onnx"))
                 .isInstanceOf(GanCompressException.class)
                 .hasMessageContaining("grouped.onnx")
                 .hasMessageContaining("'dw' (op Conv)")
-                .hasMessageContaining("group = 2");
+                .hasMessageContaining("group = 3");
     }
 
     @Test
-    void asymmetricPaddingIsRejected() {
+    void asymmetricPaddingIsImportedAndNegativePaddingRefused() {
         OnnxTensor w = OnnxTensor.ofFloats("w", new int[] {4, 4, 3, 3}, new float[144]);
         OnnxNode conv = new OnnxNode("c", "Conv", "", List.of("x", "w"), List.of("y"),
-                List.of(OnnxAttribute.ofInts("pads", 0, 0, 1, 1)));
-        byte[] bytes = ProtoWriter.encode(model(List.of(conv), List.of(w)));
-        assertThatThrownBy(() -> OnnxImporter.fromBytes(bytes, "pad.onnx"))
+                List.of(OnnxAttribute.ofInts("pads", 0, 0, 1, 1), OnnxAttribute.ofInts("strides", 2, 2)));
+        Model m = OnnxImporter.fromBytes(ProtoWriter.encode(model(List.of(conv), List.of(w))), "pad.onnx");
+        // TensorFlow's "same" at stride 2 on an even size: one row and column more at the end
+        assertThat(((Conv2d) m.node("c").layer()).kernel()).isEqualTo(Kernel2d.square(3, 2, 0).padded(0, 0, 1, 1));
+        assertThat(m.outputShape()).isEqualTo(Shape.of(4, 3, 3));
+        OnnxNode cropped = new OnnxNode("c", "Conv", "", List.of("x", "w"), List.of("y"),
+                List.of(OnnxAttribute.ofInts("pads", 1, 1, -1, 1)));
+        byte[] bytes = ProtoWriter.encode(model(List.of(cropped), List.of(w)));
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(bytes, "neg.onnx"))
                 .isInstanceOf(GanCompressException.class)
-                .hasMessageContaining("asymmetric");
+                .hasMessageContaining("'c' (op Conv)")
+                .hasMessageContaining("negative");
     }
 
     @Test

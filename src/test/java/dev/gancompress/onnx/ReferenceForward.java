@@ -181,14 +181,16 @@ final class ReferenceForward {
                 for (int yh = 0; yh < oh; yh++) {
                     for (int yw = 0; yw < ow; yw++) {
                         double acc = c.bias() == null ? 0 : c.bias().data()[o];
-                        for (int i = 0; i < c.in(); i++) {
+                        // filter o reads the in / groups channels of its group
+                        int first = o / c.outPerGroup() * c.inPerGroup();
+                        for (int i = 0; i < c.inPerGroup(); i++) {
                             for (int a = 0; a < k.kh(); a++) {
                                 for (int b = 0; b < k.kw(); b++) {
-                                    int ih = yh * k.strideH() - k.padH() + a;
-                                    int iw = yw * k.strideW() - k.padW() + b;
+                                    int ih = yh * k.strideH() - k.padH() + a * k.dilationH();
+                                    int iw = yw * k.strideW() - k.padW() + b * k.dilationW();
                                     if (ih >= 0 && ih < h && iw >= 0 && iw < w) {
-                                        acc += wt[((o * c.in() + i) * k.kh() + a) * k.kw() + b]
-                                                * x.data[((s * c.in() + i) * h + ih) * w + iw];
+                                        acc += wt[((o * c.inPerGroup() + i) * k.kh() + a) * k.kw() + b]
+                                                * x.data[((s * c.in() + first + i) * h + ih) * w + iw];
                                     }
                                 }
                             }
@@ -225,8 +227,8 @@ final class ReferenceForward {
                         for (int o = 0; o < c.out(); o++) {
                             for (int a = 0; a < k.kh(); a++) {
                                 for (int b = 0; b < k.kw(); b++) {
-                                    int yh = ih * k.strideH() - k.padH() + a;
-                                    int yw = iw * k.strideW() - k.padW() + b;
+                                    int yh = ih * k.strideH() - k.padH() + a * k.dilationH();
+                                    int yw = iw * k.strideW() - k.padW() + b * k.dilationW();
                                     if (yh >= 0 && yh < oh && yw >= 0 && yw < ow) {
                                         y[((s * c.out() + o) * oh + yh) * ow + yw] +=
                                                 v * wt[((i * c.out() + o) * k.kh() + a) * k.kw() + b];

@@ -61,8 +61,9 @@ final class ConvSpatialSplit implements LayerDecomposition {
             }
         }
         SvdFactors svd = SvdFactors.of(m, g.in() * kh, cols);
-        Kernel2d vertical = new Kernel2d(kh, 1, k.strideH(), 1, k.padH(), 0);
-        Kernel2d horizontal = new Kernel2d(1, kw, 1, k.strideW(), 0, k.padW());
+        // each factor keeps its axis's dilation and padding: tap (y, x) of the product reads (y dh, x dw), as before
+        Kernel2d vertical = new Kernel2d(kh, 1, k.strideH(), 1, k.padH(), 0, k.dilationH(), 1, k.padEndH(), 0);
+        Kernel2d horizontal = new Kernel2d(1, kw, 1, k.strideW(), 0, k.padW(), 1, k.dilationW(), 0, k.padEndW());
         return new Factors(List.of(svd.singularValues()), ranks -> List.of(
                 g.sameKind(g.in(), ranks[0], vertical, g.outputPadH(), 0, (r, c, y) -> svd.left(c * kh + y, r), null),
                 g.sameKind(ranks[0], g.out(), horizontal, 0, g.outputPadW(), (o, r, x) -> svd.right(r, o * kw + x),

@@ -48,6 +48,9 @@ interface LayerDecomposition {
         }
         ConvGeometry g;
         if (layer instanceof Conv2d c) {
+            if (c.isGrouped()) {
+                throw new GanCompressException(groupedRefusal(c));
+            }
             g = ConvGeometry.of(c, in, out);
         } else if (layer instanceof ConvTranspose2d c) {
             g = ConvGeometry.of(c, in, out);
@@ -77,7 +80,18 @@ interface LayerDecomposition {
         return layer.opName();
     }
 
+    /**
+     * Linear, ungrouped Conv2d and ConvTranspose2d. A grouped convolution's weight is block-diagonal over its channels
+     * (a depthwise one has a single input channel per filter), so the channel and Tucker splits, which factor the full
+     * out x in matrix, do not apply; it is already the cheap factor that such splits produce.
+     */
     static boolean factorisable(Layer layer) {
-        return layer instanceof Linear || layer instanceof Conv2d || layer instanceof ConvTranspose2d;
+        return layer instanceof Linear || (layer instanceof Conv2d c && !c.isGrouped())
+                || layer instanceof ConvTranspose2d;
+    }
+
+    static String groupedRefusal(Conv2d c) {
+        return "low-rank: cannot factorise a grouped convolution (groups = " + c.groups() + ", " + describeLayer(c)
+                + "): its weight is block-diagonal over channels, already a factored form";
     }
 }

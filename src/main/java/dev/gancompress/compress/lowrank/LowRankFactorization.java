@@ -4,6 +4,7 @@ import dev.gancompress.GanCompressException;
 import dev.gancompress.compress.Compression;
 import dev.gancompress.compress.CompressionContext;
 import dev.gancompress.compress.lowrank.LayerCandidate.Factored;
+import dev.gancompress.model.Conv2d;
 import dev.gancompress.model.Layer;
 import dev.gancompress.model.Model;
 import dev.gancompress.model.Node;
@@ -93,6 +94,12 @@ public final class LowRankFactorization implements Compression {
     private List<LayerCandidate> candidates(Model model) {
         List<Node> all = model.nodes().stream().filter(n -> LayerDecomposition.factorisable(n.layer())).toList();
         for (String name : config.layers()) {
+            if (model.nodes().stream().anyMatch(n -> n.name().equals(name) && n.layer() instanceof Conv2d c
+                    && c.isGrouped())) {
+                throw new GanCompressException("low-rank configuration: field 'layers': layer '" + name + "' of model "
+                        + model.name() + " is a grouped convolution; " + LayerDecomposition.groupedRefusal(
+                        (Conv2d) model.node(name).layer()));
+            }
             if (all.stream().noneMatch(n -> n.name().equals(name))) {
                 throw new GanCompressException("low-rank configuration: field 'layers': no Linear, Conv or "
                         + "ConvTranspose layer named '" + name + "' in model " + model.name() + "; factorisable: "

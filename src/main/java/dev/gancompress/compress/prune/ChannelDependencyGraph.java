@@ -31,15 +31,16 @@ import java.util.Map;
  * Which tensors must be cut together when output channels are removed (the dependency graph of structured
  * pruning, as in Torch-Pruning, Fang et al. 2023). A <em>group</em> is a set of channels made by one or more
  * producers (Conv2d, ConvTranspose2d, Linear) whose outputs meet in a residual Add, so all of them lose the same
- * channel indices; it lists the normalisations those channels pass (BatchNorm, InstanceNorm: four or two tensors
- * to slice) and the consumers that read them (input channels of a convolution, or input features of a Linear
+ * channel indices; it lists the channel-wise layers those channels pass (BatchNorm, InstanceNorm: four or two
+ * tensors to slice; a depthwise Conv2d: its filters and bias) and the consumers that read them (input channels of a convolution, or input features of a Linear
  * after a flatten). Channel-preserving layers (normalisation, activation, upsample) pass channels through, Concat
  * places each input at an offset, and a Reshape [F] -> [C, H, W] right after a Linear turns the Linear's F rows
  * into C channels of H*W rows each (the DCGAN "fc" stem).
  *
  * <p>Anything the graph cannot follow fixes the groups involved: a group that reaches the model's output (the
  * generator's to_image: its channel count is the image's), an Add of misaligned channel layouts, a Reshape other
- * than flatten/unflatten, a Linear's flat output that is read in two granularities.
+ * than flatten/unflatten, a Linear's flat output that is read in two granularities, a grouped (not depthwise)
+ * convolution, whose input and output channels are tied block by block.
  */
 public final class ChannelDependencyGraph {
     /** Rows c*unit .. c*unit + unit - 1 of the producer's output belong to channel c. */
@@ -139,6 +140,18 @@ public final class ChannelDependencyGraph {
             if (layer instanceof Linear l) {
                 use(in, name, false);
                 return produce(name, l.out());
+            } else if (layer instanceof Conv2d c && c.isDepthwise()) {
+                // One filter per channel: input channel c is output channel c, so the conv is cut with its input
+                // like a normalisation's scale, and the channel goes on through it (MobileNet's depthwise chain).
+                use(in, name, true);
+                return in;
+            } else if (layer instanceof Conv2d c && c.isGrouped()) {
+                String reason = "grouped convolution '" + name + "' (groups = " + c.groups() + ") ties its "
+                        + "channels in blocks; only depthwise convolutions (groups = channels) are pruned through";
+                in.forEach(s -> fix(s, reason));
+                List<Segment> out = produce(name, c.out());
+                out.forEach(s -> fix(s, reason));
+                return out;
             } else if (layer instanceof Conv2d c) {
                 use(in, name, false);
                 return produce(name, c.out());

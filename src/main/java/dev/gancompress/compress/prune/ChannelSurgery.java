@@ -73,7 +73,10 @@ public final class ChannelSurgery {
             Layer l = node.layer();
             BitSet out = cuts.out(node.name());
             BitSet in = cuts.in(node.name());
-            if (l instanceof Conv2d c && out != null) {
+            if (l instanceof Conv2d c && c.isDepthwise() && in != null) {
+                zero(c.weight(), 0, in); // filter c reads and writes channel c
+                zero(c.bias(), 0, in);
+            } else if (l instanceof Conv2d c && out != null) {
                 zero(c.weight(), 0, out);
                 zero(c.bias(), 0, out);
             } else if (l instanceof ConvTranspose2d c && out != null) {
@@ -152,9 +155,16 @@ public final class ChannelSurgery {
         if (l instanceof Linear c) {
             Weights w = drop(drop(c.weight(), 0, out), 1, in);
             return new Linear(w.dim(1), w.dim(0), w, drop(c.bias(), 0, out));
+        } else if (l instanceof Conv2d c && c.isDepthwise()) {
+            Weights w = drop(c.weight(), 0, in); // [C, 1, kh, kw]: filter c reads and writes channel c
+            return new Conv2d(w.dim(0), w.dim(0), c.kernel(), w, drop(c.bias(), 0, in), w.dim(0));
         } else if (l instanceof Conv2d c) {
+            if (c.isGrouped() && ((in != null && !in.isEmpty()) || (out != null && !out.isEmpty()))) {
+                // the dependency graph fixes a grouped convolution's channels, so no cut may reach it
+                throw new IllegalStateException("grouped convolution '" + node.name() + "' cannot be cut");
+            }
             Weights w = drop(drop(c.weight(), 0, out), 1, in);
-            return new Conv2d(w.dim(1), w.dim(0), c.kernel(), w, drop(c.bias(), 0, out));
+            return new Conv2d(w.dim(1) * c.groups(), w.dim(0), c.kernel(), w, drop(c.bias(), 0, out), c.groups());
         } else if (l instanceof ConvTranspose2d c) {
             Weights w = drop(drop(c.weight(), 1, out), 0, in);
             return new ConvTranspose2d(w.dim(0), w.dim(1), c.kernel(), c.outputPadH(), c.outputPadW(), w,

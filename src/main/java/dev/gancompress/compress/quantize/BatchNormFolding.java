@@ -137,7 +137,7 @@ public final class BatchNormFolding implements Compression {
         if (layer instanceof Conv2d c && spatial == 0 && c.out() == bn.channels() && fp32(c.weight())) {
             Weights bias = foldedBias(c.bias(), bn, c.out(), 1);
             scale(c.weight(), bn, 0, 1);
-            return new Conv2d(c.in(), c.out(), c.kernel(), c.weight(), bias);
+            return c.withWeights(c.weight(), bias);
         }
         // the kernel is [in, out, kh, kw]: the BatchNorm's channels run along axis 1
         if (layer instanceof ConvTranspose2d t && spatial == 0 && t.out() == bn.channels() && fp32(t.weight())) {

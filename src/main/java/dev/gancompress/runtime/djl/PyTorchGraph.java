@@ -83,6 +83,9 @@ final class PyTorchGraph {
         if (layer instanceof Conv2d c && (c.kernel().padH() < 0 || c.kernel().padW() < 0)) {
             throw refused(node, "negative padding");
         }
+        if (layer instanceof Conv2d c && !c.kernel().isSymmetric()) {
+            throw refused(node, "asymmetric padding " + c.kernel() + " (DJL pads both sides alike)");
+        }
     }
 
     private GanCompressException refused(Node node, String what) {
@@ -120,7 +123,8 @@ final class PyTorchGraph {
         } else if (layer instanceof Conv2d c) {
             var k = c.kernel();
             return x.getNDArrayInternal().convolution(x, t(c.weight()), c.bias() == null ? null : t(c.bias()),
-                    new Shape(k.strideH(), k.strideW()), new Shape(k.padH(), k.padW()), new Shape(1, 1), 1).head();
+                    new Shape(k.strideH(), k.strideW()), new Shape(k.padH(), k.padW()), new Shape(k.dilationH(), k.dilationW()),
+                    c.groups()).head();
         } else if (layer instanceof BatchNorm2d b) {
             return BatchNorm.batchNorm(x, t(b.runningMean()), t(b.runningVar()), t(b.gamma()), t(b.beta()), 1,
                     b.momentum(), b.eps(), training).head();
