@@ -76,7 +76,13 @@ final class CompareBudgetCommand implements Callable<Integer> {
         BudgetCurves.Settings settings = new BudgetCurves.Settings(fractions, steps, seeds, parsed, samples,
                 needsNet ? featureNetwork.toString() : null, stages, verifyOption.verify());
         Model teacher = ModelFiles.read(inputs.teacher);
-        Model discriminator = ModelFiles.read(inputs.teacherD);
+        Path discriminatorFile = inputs.discriminatorFile();
+        if (discriminatorFile == null) {
+            throw new GanCompressException("--teacher-d: compare-budget fine-tunes every student against the teacher's "
+                    + "discriminator; pass the one that belongs to " + inputs.teacher + " (the bundled "
+                    + ComparisonInputs.BUNDLED_DISCRIMINATOR + " belongs to " + ComparisonInputs.BUNDLED_TEACHER + ")");
+        }
+        Model discriminator = ModelFiles.read(discriminatorFile);
         DomainEvaluator evaluator = DomainEvaluator.load(inputs.evaluator);
         int[] image = teacher.outputShape().dims();
         if (image.length != 3) {

@@ -49,7 +49,11 @@ final class ComparisonRun {
         this.teacherFile = teacherFile;
         this.evaluatorFile = evaluatorFile;
         this.teacher = ModelFiles.read(teacherFile);
-        this.discriminator = ModelFiles.read(discriminatorFile);
+        this.discriminator = discriminatorFile == null ? null : ModelFiles.read(discriminatorFile);
+        if (discriminatorFile == null) {
+            System.out.println("no discriminator (--teacher-d) for " + teacherFile + ": every student fine-tunes "
+                    + "discriminator-free, toward the teacher's outputs");
+        }
         DomainEvaluator evaluator = DomainEvaluator.load(evaluatorFile);
         int[] image = teacher.outputShape().dims();
         if (image.length != 3) {

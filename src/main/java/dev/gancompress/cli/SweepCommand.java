@@ -78,7 +78,8 @@ final class SweepCommand implements Callable<Integer> {
                     + "and its ONNX Runtime speed are the report's reference)");
         }
         Model teacher = ModelFiles.readGenerator(inputs.teacher);
-        Model discriminator = ModelFiles.read(inputs.teacherD);
+        Path discriminatorFile = inputs.discriminatorFile();
+        Model discriminator = discriminatorFile == null ? null : ModelFiles.read(discriminatorFile);
         DomainEvaluator evaluator = DomainEvaluator.load(inputs.evaluator);
         int[] image = teacher.outputShape().dims();
         ImageDataset train = Datasets.open(inputs.training.data, inputs.training.dataDir, image[0], image[1], image[2], Datasets.Fit.PAD);
