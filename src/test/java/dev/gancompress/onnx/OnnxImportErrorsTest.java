@@ -121,6 +121,43 @@ class OnnxImportErrorsTest {
     }
 
     @Test
+    void twoGraphOutputsAreRefusedNamingBothAndTheirNodes() {
+        OnnxNode relu = new OnnxNode("act", "Relu", "", List.of("x"), List.of("y"), List.of());
+        OnnxNode tanh = new OnnxNode("side", "Tanh", "", List.of("x"), List.of("z"), List.of());
+        OnnxModelProto one = model(List.of(relu, tanh), List.of());
+        OnnxGraph g = one.graph();
+        OnnxGraph two = new OnnxGraph(g.name(), g.nodes(), g.initializers(), g.inputs(),
+                List.of(g.outputs().get(0), new OnnxValueInfo("z", OnnxTensor.FLOAT, List.of(), "")));
+        byte[] bytes = ProtoWriter.encode(new OnnxModelProto(one.irVersion(), one.producerName(),
+                one.producerVersion(), one.opsets(), two, one.metadata()));
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(bytes, "gd.onnx"))
+                .isInstanceOf(GanCompressException.class)
+                .hasMessageContaining("gd.onnx")
+                .hasMessageContaining("2 outputs")
+                .hasMessageContaining("'y'").hasMessageContaining("'z'")
+                .hasMessageContaining("act").hasMessageContaining("side");
+    }
+
+    @Test
+    void aSymbolicSpatialSizeIsRefusedNamingTheNodeThatReadsIt() {
+        OnnxValueInfo x = new OnnxValueInfo("x", OnnxTensor.FLOAT, List.of(OnnxValueInfo.Dimension.symbolic("N"),
+                OnnxValueInfo.Dimension.fixed(4), OnnxValueInfo.Dimension.symbolic("H"),
+                OnnxValueInfo.Dimension.fixed(6)), "");
+        OnnxTensor w = OnnxTensor.ofFloats("w", new int[] {4, 4, 3, 3}, new float[144]);
+        OnnxNode conv = new OnnxNode("first_conv", "Conv", "", List.of("x", "w"), List.of("y"), List.of());
+        OnnxModelProto base = model(List.of(conv), List.of(w));
+        OnnxGraph g = base.graph();
+        byte[] bytes = ProtoWriter.encode(new OnnxModelProto(base.irVersion(), base.producerName(),
+                base.producerVersion(), base.opsets(),
+                new OnnxGraph(g.name(), g.nodes(), g.initializers(), List.of(x), g.outputs()), base.metadata()));
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(bytes, "dynamic-hw.onnx"))
+                .isInstanceOf(GanCompressException.class)
+                .hasMessageContaining("dynamic-hw.onnx")
+                .hasMessageContaining("first_conv")
+                .hasMessageContaining("cannot be folded");
+    }
+
+    @Test
     void modelWithoutGraphIsNotOnnx() {
         byte[] headerOnly = new byte[] {0x08, 0x08}; // field 1 (ir_version), varint 8
         assertThatThrownBy(() -> OnnxImporter.fromBytes(headerOnly, "header.onnx"))
