@@ -35,6 +35,11 @@ public final class Parallel {
         return THREADS;
     }
 
+    /** True on a thread that is running a body of {@link #forRange}: nested calls run inline there. */
+    static boolean insideWorker() {
+        return INSIDE.get();
+    }
+
     /**
      * Runs body over [0, n) in at most {@link #threads()} chunks, chunk boundaries aligned to {@code grain}.
      * Nested calls from a worker run inline, so kernels may call each other freely.
