@@ -58,7 +58,7 @@ final class FusedConv2d implements Kernel {
         if (direct != null) {
             direct.forward(in[0], batch, weight, out);
             if (!epilogue.isIdentity()) {
-                Parallel.forRange(outChannels * batch, 1, (p0, p1) -> {
+                Parallel.forChunks(outChannels * batch, 1, 4, (p0, p1) -> {
                     int plane = outShape.height() * outShape.width();
                     for (int p = p0; p < p1; p++) {
                         epilogue.apply(out, p * plane, plane, p / batch);

@@ -63,7 +63,7 @@ final class FusedLinear implements Kernel {
         if (batch <= SMALL_BATCH) {
             float[] y = batch == 1 ? out : scratch;
             // grain: whole vector pairs, so each thread's range starts on a register block
-            Parallel.forRange(features, 8 * LANES, (f0, f1) -> gemv(x, batch, y, f0, f1));
+            Parallel.forChunks(features, 8 * LANES, 4, (f0, f1) -> gemv(x, batch, y, f0, f1));
             if (batch > 1) {
                 toChannelMajor(y, out, batch, true);
             }
@@ -114,7 +114,7 @@ final class FusedLinear implements Kernel {
      */
     private void toChannelMajor(float[] src, float[] out, int batch, boolean sampleMajor) {
         int channels = features / spatial;
-        Parallel.forRange(channels, 1, (c0, c1) -> {
+        Parallel.forChunks(channels, 1, 4, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int n = 0; n < batch; n++) {
                     int o = (c * batch + n) * spatial;

@@ -25,6 +25,8 @@ public final class Gemm {
     static final int NC = 192 * NR;
     /** Columns of B packed at a time during the first A block: 256 KiB at kc = 256, still in L2 for the kernel. */
     static final int NQ = 16 * NR;
+    /** Chunks per thread of a GEMM on packed weights. */
+    private static final int CHUNKS_PER_THREAD = 4;
     /** Below this many multiply-adds, handing work to the pool costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
 
@@ -160,7 +162,17 @@ public final class Gemm {
         double byColumns = imbalance(colTiles, threads);
         double byRows = imbalance(rowTiles, threads);
         boolean splitColumns = Math.abs(byColumns - byRows) < 0.02 ? m <= n : byColumns < byRows;
-        if (splitColumns) {
+        if (pa != null) {
+            // inference on packed weights: no A to pack per chunk, so small chunks claimed dynamically cost little
+            // and keep a descheduled worker from holding the call (Parallel.forChunks)
+            if (splitColumns) {
+                Parallel.forChunks(colTiles, 1, CHUNKS_PER_THREAD, (s, e) -> block(transA, transB, m, n, k, a, aOff,
+                        lda, pa, b, bOff, ldb, c, cOff, ldc, accumulate, ep, 0, m, s * NR, Math.min(n, e * NR)));
+            } else {
+                Parallel.forChunks(rowTiles, 1, CHUNKS_PER_THREAD, (s, e) -> block(transA, transB, m, n, k, a, aOff,
+                        lda, pa, b, bOff, ldb, c, cOff, ldc, accumulate, ep, s * MR, Math.min(m, e * MR), 0, n));
+            }
+        } else if (splitColumns) {
             Parallel.forRange(colTiles, 1, (s, e) -> block(transA, transB, m, n, k, a, aOff, lda, pa, b, bOff, ldb,
                     c, cOff, ldc, accumulate, ep, 0, m, s * NR, Math.min(n, e * NR)));
         } else {

@@ -1,19 +1,10 @@
 package dev.gancompress.nn;
 
-import dev.gancompress.model.Activation;
-import dev.gancompress.model.ActivationQuantization;
-import dev.gancompress.model.BatchNorm2d;
-import dev.gancompress.model.Conv2d;
-import dev.gancompress.model.ConvTranspose2d;
 import dev.gancompress.model.Input;
-import dev.gancompress.model.Layer;
-import dev.gancompress.model.Linear;
 import dev.gancompress.model.Model;
-import dev.gancompress.model.Node;
-import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,190 +12,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model compiled for inference on the engine: evaluation mode only, no gradients. Each Linear, Conv2d or
- * ConvTranspose2d is fused with what follows it when that value has no other reader: a Reshape to [C, H, W]
- * (after a Linear), an evaluation-mode BatchNorm (its scale folded into the weights, its shift into the bias) and
- * an activation (applied in the GEMM epilogue or the col2im pass). Everything else runs on {@link Network}'s
- * kernels. The result equals {@code new Network(model).forward(inputs, false)} up to the rounding of the folding
- * (tested to 1e-5 of the output's scale).
+ * A model compiled for inference on the engine: evaluation mode only, no gradients. Layers are fused
+ * ({@link InferencePlan}: BatchNorm folded into the weights, activation in the GEMM epilogue or the col2im pass,
+ * weights packed once) and the result equals {@code new Network(model).forward(inputs, false)} up to the rounding
+ * of the folding (tested to 1e-5 of the output's scale).
+ *
+ * <p>Threads: a batch of at least {@link #SPLIT_PER_THREAD} images per pool thread is cut into sub-batches that
+ * the threads claim one at a time ({@link Parallel#forChunks}), each running the whole network on its own plan
+ * with single-threaded kernels: one parallel region per forward instead of two or three per layer, and a thread
+ * the scheduler leaves waiting costs its share only. Smaller batches (batch 1) run one plan whose kernels split
+ * each layer over the threads. Every image's arithmetic is the same either way.
  *
  * <p>Compressed weights: the folding starts from the values a layer computes with ({@link WeightValues}: storage
- * decoded, masks applied), so a pruned or quantised model runs with exactly its stored weights. A value carrying
- * an int8 activation grid ends a fusion there, because the grid has to see it.
- *
- * <p>The weights are read once, when the network is built: a model changed afterwards needs a new one (training
- * goes through {@link Network}, which reads the live weights at every step). Not thread-safe.
+ * decoded, masks applied), so a pruned or quantised model runs with exactly its stored weights. The weights are
+ * read once, when the network is built: a model changed afterwards needs a new one (training goes through
+ * {@link Network}, which reads the live weights at every step). Not thread-safe.
  */
 public final class InferenceNetwork {
-    /** One kernel of the plan: the node names it covers, its input values and its output value. */
-    private record Step(String name, Kernel kernel, int[] inputs, int output) {
-    }
+    /** Images per pool thread from which a batch is split into sub-batches. */
+    static final int SPLIT_PER_THREAD = 4;
+    /** Sub-batches per thread: enough for claiming to even out a slow thread, few enough to keep GEMMs wide. */
+    private static final int CHUNKS_PER_THREAD = 2;
 
     private final Model model;
-    private final Map<String, Integer> valueIndex = new HashMap<>();
-    private final Shape[] valueShapes;
-    private final ActivationQuantization[] valueGrids;
-    private final List<Step> steps = new ArrayList<>();
-    private final int outputIndex;
-    private int batch = -1;
-    private float[][] values;
-    private long[] stepNanos;
+    private final WeightValues weights;
+    /** Idle plans by batch size; a plan is taken by one sub-batch at a time. */
+    private final Map<Integer, ArrayDeque<InferencePlan>> idle = new HashMap<>();
+    private final List<String> planNames;
+    private final List<InferencePlan> all = new java.util.ArrayList<>();
+    private final boolean splitBatches;
+    private boolean profiling;
 
     public InferenceNetwork(Model model) {
+        this(model, true);
+    }
+
+    /** @param splitBatches false: every batch runs on one plan with layer-parallel kernels (for comparisons) */
+    InferenceNetwork(Model model, boolean splitBatches) {
         this.model = model;
-        WeightValues weights = new WeightValues(model);
-        int count = model.inputs().size() + model.nodes().size();
-        valueShapes = new Shape[count];
-        int v = 0;
-        for (Input in : model.inputs()) {
-            valueIndex.put(in.name(), v);
-            valueShapes[v++] = in.shape();
-        }
-        for (Node node : model.nodes()) {
-            valueIndex.put(node.name(), v);
-            valueShapes[v++] = model.shape(node.name());
-        }
-        valueGrids = new ActivationQuantization[count];
-        model.quantizedActivations().forEach((value, grid) -> valueGrids[valueIndex.get(value)] = grid);
-        outputIndex = valueIndex.get(model.output());
-        boolean[] fused = new boolean[model.nodes().size()];
-        for (int k = 0; k < model.nodes().size(); k++) {
-            if (fused[k]) {
-                continue;
-            }
-            Node node = model.nodes().get(k);
-            List<Node> chain = chain(node);
-            for (Node n : chain) {
-                fused[model.nodes().indexOf(n)] = true;
-            }
-            Node last = chain.get(chain.size() - 1);
-            Kernel kernel = chain.size() == 1 && !isProducer(node.layer())
-                    ? Network.kernelFor(model, node, weights, (n, role) -> null)
-                    : fusedKernel(chain, weights);
-            StringBuilder name = new StringBuilder(node.name());
-            for (int i = 1; i < chain.size(); i++) {
-                name.append('+').append(chain.get(i).name());
-            }
-            steps.add(new Step(name.toString(), kernel,
-                    node.inputs().stream().mapToInt(valueIndex::get).toArray(), valueIndex.get(last.name())));
-        }
-    }
-
-    private static boolean isProducer(Layer layer) {
-        return layer instanceof Linear || layer instanceof Conv2d || layer instanceof ConvTranspose2d;
-    }
-
-    /** The node, and after a producer the Reshape / BatchNorm / activation that can be fused into it. */
-    private List<Node> chain(Node node) {
-        List<Node> chain = new ArrayList<>(List.of(node));
-        if (!isProducer(node.layer())) {
-            return chain;
-        }
-        Node next = soleReader(node);
-        if (node.layer() instanceof Linear && next != null && next.layer() instanceof Reshape
-                && model.shape(next.name()).isImage()) {
-            chain.add(next);
-            next = soleReader(next);
-        }
-        if (next != null && next.layer() instanceof BatchNorm2d
-                && (!(node.layer() instanceof Linear) || chain.size() == 2)) {
-            chain.add(next);
-            next = soleReader(next);
-        }
-        if (next != null && next.layer() instanceof Activation) {
-            chain.add(next);
-        }
-        return chain;
-    }
-
-    /** The one node reading this node's value, when fusing it away is allowed; else null. */
-    private Node soleReader(Node node) {
-        if (node.name().equals(model.output()) || valueGrids[valueIndex.get(node.name())] != null) {
-            return null;
-        }
-        List<Node> readers = model.consumers(node.name());
-        return readers.size() == 1 && readers.get(0).inputs().size() == 1 ? readers.get(0) : null;
-    }
-
-    private Kernel fusedKernel(List<Node> chain, WeightValues weights) {
-        Node producer = chain.get(0);
-        BatchNorm2d bn = null;
-        Activation act = null;
-        for (Node n : chain.subList(1, chain.size())) {
-            if (n.layer() instanceof BatchNorm2d b) {
-                bn = b;
-            } else if (n.layer() instanceof Activation a) {
-                act = a;
-            }
-        }
-        ChannelAffine affine = bn == null ? null : ChannelAffine.of(bn, weights);
-        Shape in = model.shape(producer.inputs().get(0));
-        Shape out = model.shape(chain.get(chain.size() - 1).name());
-        Layer layer = producer.layer();
-        if (layer instanceof Linear l) {
-            int spatial = out.isImage() ? out.height() * out.width() : 1;
-            float[] w = scaledRows(weights.of(l.weight()), l.out(), l.in(), affine, spatial);
-            float[] bias = ChannelAffine.fusedBias(l.bias() == null ? null : weights.of(l.bias()), affine, l.out(),
-                    spatial);
-            return new FusedLinear(l.in(), l.out(), w, bias, act, spatial);
-        }
-        if (layer instanceof Conv2d c) {
-            int perRow = c.in() * c.kernel().area();
-            float[] w = scaledRows(weights.of(c.weight()), c.out(), perRow, affine, 1);
-            float[] bias = ChannelAffine.fusedBias(c.bias() == null ? null : weights.of(c.bias()), affine, c.out(), 1);
-            return new FusedConv2d(c.in(), c.out(), c.kernel(), in, out, w, bias, act);
-        }
-        ConvTranspose2d c = (ConvTranspose2d) layer;
-        // weight [in][out][kh][kw]: the BatchNorm channel is the second index
-        float[] w = weights.of(c.weight()).clone();
-        if (affine != null) {
-            int area = c.kernel().area();
-            for (int i = 0; i < c.in(); i++) {
-                for (int o = 0; o < c.out(); o++) {
-                    float s = affine.scale()[o];
-                    for (int t = 0, p = (i * c.out() + o) * area; t < area; t++, p++) {
-                        w[p] *= s;
-                    }
-                }
-            }
-        }
-        float[] bias = ChannelAffine.fusedBias(c.bias() == null ? null : weights.of(c.bias()), affine, c.out(), 1);
-        return new FusedConvTranspose2d(c.in(), c.out(), c.kernel(), in.height(), in.width(), out.height(),
-                out.width(), w, bias, act);
-    }
-
-    /** A copy of a [rows][perRow] weight with row r scaled by the BatchNorm scale of channel r / rowsPerChannel. */
-    private static float[] scaledRows(float[] weight, int rows, int perRow, ChannelAffine affine, int rowsPerChannel) {
-        float[] w = weight.clone();
-        if (affine != null) {
-            for (int r = 0; r < rows; r++) {
-                float s = affine.scale()[r / rowsPerChannel];
-                for (int i = r * perRow; i < (r + 1) * perRow; i++) {
-                    w[i] *= s;
-                }
-            }
-        }
-        return w;
+        this.splitBatches = splitBatches;
+        this.weights = new WeightValues(model);
+        InferencePlan first = new InferencePlan(model, weights);
+        this.planNames = first.plan();
+        all.add(first);
+        idle.computeIfAbsent(-1, b -> new ArrayDeque<>()).add(first);
     }
 
     public Model model() {
         return model;
-    }
-
-    private void ensureBatch(int n) {
-        if (n == batch) {
-            return;
-        }
-        batch = n;
-        values = new float[valueShapes.length][];
-        for (Input in : model.inputs()) {
-            int v = valueIndex.get(in.name());
-            values[v] = new float[valueShapes[v].size() * n];
-        }
-        for (Step s : steps) {
-            values[s.output()] = new float[valueShapes[s.output()].size() * n];
-            s.kernel().resize(n);
-        }
     }
 
     /** Runs the model on batch-first inputs by input name (labels as class indices in floats). */
@@ -229,38 +84,69 @@ public final class InferenceNetwork {
         if (n < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + n);
         }
-        ensureBatch(n);
-        for (Input in : model.inputs()) {
-            int v = valueIndex.get(in.name());
-            Layout.toInternal(inputs.get(in.name()).data(), in.shape(), n, values[v]);
-            quantize(v);
-        }
-        float[][] in = new float[4][];
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            long t0 = stepNanos == null ? 0 : System.nanoTime();
-            if (in.length != s.inputs().length) {
-                in = new float[s.inputs().length][];
-            }
-            for (int j = 0; j < in.length; j++) {
-                in[j] = values[s.inputs()[j]];
-            }
-            s.kernel().forward(in, values[s.output()], n, false);
-            quantize(s.output());
-            if (stepNanos != null) {
-                stepNanos[i] += System.nanoTime() - t0;
+        int threads = Parallel.threads();
+        if (!splitBatches || threads == 1 || n < SPLIT_PER_THREAD * threads || Parallel.insideWorker()) {
+            InferencePlan plan = take(n);
+            try {
+                return plan.forward(inputs, n);
+            } finally {
+                give(n, plan);
             }
         }
-        Shape os = valueShapes[outputIndex];
+        int chunks = Math.min(n, threads * CHUNKS_PER_THREAD);
+        int batch = n;
+        Shape os = model.outputShape();
         float[] out = new float[os.size() * n];
-        Layout.toPublic(values[outputIndex], os, n, out);
+        Parallel.forChunks(chunks, 1, CHUNKS_PER_THREAD, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int n0 = (int) ((long) c * batch / chunks);
+                int n1 = (int) ((long) (c + 1) * batch / chunks);
+                runSlice(inputs, n0, n1, out);
+            }
+        });
         return new Tensor(batchShape(os, n), out);
     }
 
-    private void quantize(int v) {
-        if (valueGrids[v] != null) {
-            valueGrids[v].fakeQuantize(values[v], 0, values[v].length);
+    /** Images [n0, n1) on a plan of that size, into their place in the batch-first output. */
+    private void runSlice(Map<String, Tensor> inputs, int n0, int n1, float[] out) {
+        int m = n1 - n0;
+        Map<String, Tensor> slice = new HashMap<>();
+        for (Input in : model.inputs()) {
+            Tensor t = inputs.get(in.name());
+            int size = in.shape().size();
+            slice.put(in.name(), new Tensor(batchShape(in.shape(), m),
+                    Arrays.copyOfRange(t.data(), n0 * size, n1 * size)));
         }
+        InferencePlan plan = take(m);
+        try {
+            Tensor y = plan.forward(slice, m);
+            System.arraycopy(y.data(), 0, out, n0 * y.sampleSize(), y.data().length);
+        } finally {
+            give(m, plan);
+        }
+    }
+
+    /** An idle plan for batch n: one last used at n, else any idle one (it resizes), else a new one. */
+    private synchronized InferencePlan take(int n) {
+        ArrayDeque<InferencePlan> same = idle.get(n);
+        if (same != null && !same.isEmpty()) {
+            return same.poll();
+        }
+        for (ArrayDeque<InferencePlan> q : idle.values()) {
+            if (!q.isEmpty()) {
+                return q.poll();
+            }
+        }
+        InferencePlan plan = new InferencePlan(model, weights);
+        if (profiling) {
+            plan.startProfiling();
+        }
+        all.add(plan);
+        return plan;
+    }
+
+    private synchronized void give(int n, InferencePlan plan) {
+        idle.computeIfAbsent(n, b -> new ArrayDeque<>()).add(plan);
     }
 
     private static int[] batchShape(Shape s, int n) {
@@ -272,19 +158,28 @@ public final class InferenceNetwork {
 
     /** The kernels of the plan by the node names they cover ("up1+up1_bn+up1_act"), in order. */
     public List<String> plan() {
-        return steps.stream().map(Step::name).toList();
+        return planNames;
     }
 
     /** Starts (or restarts) per-step timing of forward passes. */
-    public void startProfiling() {
-        stepNanos = new long[steps.size()];
+    public synchronized void startProfiling() {
+        profiling = true;
+        for (InferencePlan p : all) {
+            p.startProfiling();
+        }
     }
 
-    /** Milliseconds per step since {@link #startProfiling()}, by {@link #plan()} name. */
-    public Map<String, Double> profile() {
+    /**
+     * Milliseconds per step since {@link #startProfiling()}, by {@link #plan()} name, summed over the threads that
+     * ran sub-batches (so with a split batch they add up to thread time, not wall time).
+     */
+    public synchronized Map<String, Double> profile() {
         Map<String, Double> map = new LinkedHashMap<>();
-        for (int i = 0; stepNanos != null && i < steps.size(); i++) {
-            map.put(steps.get(i).name(), stepNanos[i] / 1e6);
+        for (String name : planNames) {
+            map.put(name, 0.0);
+        }
+        for (InferencePlan p : all) {
+            p.profile().forEach((k, v) -> map.merge(k, v, Double::sum));
         }
         return map;
     }

@@ -34,12 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The inference plan (BatchNorm folded, activation in the epilogue, chunked col2im, small-batch paths) against the
  * training path's evaluation forward, on random models of every fused layer kind: equal to 1e-5 of the output's
- * largest magnitude, at batch sizes that take each path (1 and 2: matrix-vector Linear and whole-batch col2im;
- * 3 and 7: GEMM Linear and, with enough pixels, col2im chunks per thread).
+ * largest magnitude, at batch sizes that take each path (1 and 2: matrix-vector Linear; 3 and more: GEMM Linear;
+ * 9 and 17 on two or more threads: sub-batches of unequal sizes on their own plans, 17 with a plan resized).
  */
 class FusedInferenceTest {
     private static final double TOLERANCE = 1e-5;
-    private static final int[] BATCHES = {1, 2, 3, 7};
+    private static final int[] BATCHES = {1, 2, 3, 7, 9, 17};
 
     /** Every weight random; BatchNorm statistics and affine parameters away from 0 and 1. */
     static Model randomized(Model m, long seed) {
