@@ -17,7 +17,6 @@ final class FusedConv2d implements Kernel {
     private final Kernel2d k;
     private final Shape inShape;
     private final Shape outShape;
-    private final float[] weight;
     private final Gemm.PackedA packed;
     private final Epilogue epilogue;
     private final boolean pointwise;
@@ -32,7 +31,6 @@ final class FusedConv2d implements Kernel {
         this.k = k;
         this.inShape = inShape;
         this.outShape = outShape;
-        this.weight = weight;
         this.epilogue = new Epilogue(bias, act);
         this.pointwise = k.kh() == 1 && k.kw() == 1 && k.strideH() == 1 && k.strideW() == 1
                 && k.padH() == 0 && k.padW() == 0;
@@ -40,7 +38,7 @@ final class FusedConv2d implements Kernel {
                 ? new DirectConv2d(inChannels, outChannels, k, inShape.height(), inShape.width(), outShape.height(),
                 outShape.width()) : null;
         this.packed = direct == null ? Gemm.pack(false, outChannels, inChannels * k.area(), weight, 0,
-                inChannels * k.area()) : null;
+                inChannels * k.area()) : direct.packTaps(weight);
     }
 
     @Override
@@ -56,15 +54,7 @@ final class FusedConv2d implements Kernel {
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int cols = batch * outShape.height() * outShape.width();
         if (direct != null) {
-            direct.forward(in[0], batch, weight, out);
-            if (!epilogue.isIdentity()) {
-                Parallel.forChunks(outChannels * batch, 1, 4, (p0, p1) -> {
-                    int plane = outShape.height() * outShape.width();
-                    for (int p = p0; p < p1; p++) {
-                        epilogue.apply(out, p * plane, plane, p / batch);
-                    }
-                });
-            }
+            direct.forward(packed, in[0], batch, out, epilogue);
             return;
         }
         float[] b = in[0];
