@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * largest magnitude, at batch sizes that take each path (1 and 2: matrix-vector Linear; 3 and more: GEMM Linear;
  * 9 and 17 on two or more threads: sub-batches of unequal sizes on their own plans, 17 with a plan resized).
  */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost chunk in Parallel.forChunks would park the caller for ever: fail instead of hanging
 class FusedInferenceTest {
     private static final double TOLERANCE = 1e-5;
     private static final int[] BATCHES = {1, 2, 3, 7, 9, 17};
