@@ -64,6 +64,8 @@ final class FusedConvTranspose2d implements Kernel {
     private final ThreadLocal<float[]> blockColumns = ThreadLocal.withInitial(() -> new float[0]);
     /** Column blocks of a few images, GEMM and gather per block (else one GEMM over the batch). */
     final boolean blocked;
+    /** Output channels per unit of a channel split: their column rows start on a multiple of the kernel's MR. */
+    private final int channelGrain;
     private float[] col;
 
     /** @param weight W' [in][out][kh][kw], BatchNorm scale folded in; bias the fused bias or null */
@@ -76,6 +78,7 @@ final class FusedConvTranspose2d implements Kernel {
     FusedConvTranspose2d(int inChannels, int outChannels, Kernel2d k, int h, int w, int oh, int ow, float[] weight,
                          float[] bias, Activation act, boolean blocked) {
         this.blocked = blocked;
+        this.channelGrain = GemmKernel.MR / gcd(GemmKernel.MR, k.area());
         this.outChannels = outChannels;
         this.k = k;
         this.h = h;
@@ -150,6 +153,10 @@ final class FusedConvTranspose2d implements Kernel {
         return list;
     }
 
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
     /** Images per column block: about {@link #BLOCK_COLUMNS} columns, whole images. */
     private int imagesPerBlock() {
         int hw = h * w;
@@ -165,11 +172,14 @@ final class FusedConvTranspose2d implements Kernel {
     public void forward(float[][] in, float[] out, int batch, boolean training) {
         int hw = h * w;
         if (col != null) {
+            // small batch: split by output channels, each chunk's GEMM rows and then its planes in one region
             int cols = batch * hw;
-            Gemm.gemm(packed, cols, in[0], 0, cols, col, margin, cols, null);
-            Parallel.forChunks(outChannels * batch, 1, 4, (p0, p1) -> {
-                for (int p = p0; p < p1; p++) {
-                    foldOrGather(col, cols, p / batch, p % batch, out, p * oh * ow);
+            Parallel.forChunks(outChannels, channelGrain, 4, (o0, o1) -> {
+                Gemm.gemmRows(packed, o0 * k.area(), o1 * k.area(), cols, in[0], 0, cols, col, margin, cols, null);
+                for (int o = o0; o < o1; o++) {
+                    for (int n = 0; n < batch; n++) {
+                        foldOrGather(col, cols, o, n, out, (o * batch + n) * oh * ow);
+                    }
                 }
             });
             return;

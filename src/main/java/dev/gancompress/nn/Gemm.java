@@ -145,6 +145,24 @@ public final class Gemm {
         run(false, false, m, n, k, null, 0, 0, a, b, bOff, ldb, c, cOff, ldc, false, epilogue);
     }
 
+    /**
+     * Rows [i0, i1) of C = A * B for a packed A, on the calling thread, with the epilogue; i0 a multiple of MR.
+     * For callers that split a layer by output rows themselves and do more work on the rows in the same chunk.
+     */
+    static void gemmRows(PackedA a, int i0, int i1, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                         Epilogue epilogue) {
+        if (i0 % MR != 0 || i0 < 0 || i1 > a.m || i0 > i1) {
+            throw new IllegalArgumentException("packed rows [" + i0 + ", " + i1 + ") must start at a multiple of "
+                    + MR + " inside [0, " + a.m + ")");
+        }
+        checkMatrix("B", b, bOff, ldb, a.k, n);
+        checkMatrix("C", c, cOff, ldc, a.m, n);
+        if (i0 == i1 || n == 0) {
+            return;
+        }
+        block(false, false, a.m, n, a.k, null, 0, 0, a, b, bOff, ldb, c, cOff, ldc, false, epilogue, i0, i1, 0, n);
+    }
+
     private static void run(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                             PackedA pa, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                             boolean accumulate, Epilogue ep) {
