@@ -26,19 +26,21 @@ import java.util.List;
  * like foldAdd. A geometry whose classes do not fit the input grid (e.g. a stride-1 kernel wider than 2 pad + 1)
  * falls back to a scalar fold with the same epilogue.
  *
- * <p>Measured alternative that lost: GEMM and fold a few images at a time per thread, to fold the columns from L2.
- * With small column blocks the packed weights (1.2 MB for the teacher's up1) streamed from L3 once per block, and
- * the layer took 1.7x the CPU time of one GEMM over the batch.
+ * <p>Blocking: a batch of more than a few images runs in blocks of ~320 columns (whole images) per group of output
+ * channels whose packed weights take at most 400 KB, so a block's columns are gathered from L2 and the group's
+ * weights stay there from block to block (claims are group-major). Measured against one GEMM over the batch, same
+ * run, one thread: the teacher's up2 (one group) 1.04-1.09x, up1 (three groups) 0.98-1.00x. Without the channel
+ * groups up1 lost (0.8x at 16 images: its 1.2 MB of packed weights streamed from L3 once per block), and the first
+ * attempt (image chunks with a scalar fold) took 1.7x the CPU time of the unblocked layer.
  */
 final class FusedConvTranspose2d implements Kernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCK_COLUMNS = 320;
     /**
-     * Column blocks only for weights up to this size: every block streams all the packed weights through the core,
-     * which pays while they stay in L2 (the teacher's up2, 295 KB: 1.2x faster blocked) and not beyond (up1,
-     * 1.2 MB: 0.8x at 16 images).
+     * Packed weights per channel group of the column-blocked path: every block streams its group's weights through
+     * the core, which pays while they stay in L2.
      */
-    private static final long BLOCKED_MAX_WEIGHT_BYTES = 512 * 1024;
+    private static final long GROUP_WEIGHT_BYTES = 400 * 1024;
 
     /** The taps of one output class (py, px): their column row within a channel, flattened shift, validity mask. */
     private record OutputClass(int py, int px, int rowsUsed, int colsUsed, int[] tapRow, int[] shift, float[][] mask) {
@@ -52,6 +54,9 @@ final class FusedConvTranspose2d implements Kernel {
     private final int ow;
     private final int rows;
     private final Gemm.PackedA packed;
+    /** The packed weights by groups of output channels, each small enough for L2 (column-blocked path). */
+    private final Gemm.PackedA[] groupPacks;
+    private final int channelsPerGroup;
     private final Epilogue epilogue;
     /** The sub-pixel classes, or null where the scalar fold runs. */
     private final List<OutputClass> classes;
@@ -62,7 +67,7 @@ final class FusedConvTranspose2d implements Kernel {
     private final int[] endIx;
     private final ThreadLocal<float[]> classBuffer;
     private final ThreadLocal<float[]> blockColumns = ThreadLocal.withInitial(() -> new float[0]);
-    /** Column blocks of a few images, GEMM and gather per block (else one GEMM over the batch). */
+    /** Column blocks of a few images per channel group, GEMM and gather per block (false: for comparisons). */
     final boolean blocked;
     /** Output channels per unit of a channel split: their column rows start on a multiple of the kernel's MR. */
     private final int channelGrain;
@@ -71,8 +76,7 @@ final class FusedConvTranspose2d implements Kernel {
     /** @param weight W' [in][out][kh][kw], BatchNorm scale folded in; bias the fused bias or null */
     FusedConvTranspose2d(int inChannels, int outChannels, Kernel2d k, int h, int w, int oh, int ow, float[] weight,
                          float[] bias, Activation act) {
-        this(inChannels, outChannels, k, h, w, oh, ow, weight, bias, act,
-                4L * outChannels * k.area() * inChannels <= BLOCKED_MAX_WEIGHT_BYTES);
+        this(inChannels, outChannels, k, h, w, oh, ow, weight, bias, act, true);
     }
 
     FusedConvTranspose2d(int inChannels, int outChannels, Kernel2d k, int h, int w, int oh, int ow, float[] weight,
@@ -87,6 +91,15 @@ final class FusedConvTranspose2d implements Kernel {
         this.ow = ow;
         this.rows = outChannels * k.area();
         this.packed = Gemm.pack(true, rows, inChannels, weight, 0, rows);
+        long perChannel = 4L * k.area() * inChannels;
+        this.channelsPerGroup = (int) Math.max(1, Math.min(outChannels, GROUP_WEIGHT_BYTES / perChannel));
+        int groupCount = (outChannels + channelsPerGroup - 1) / channelsPerGroup;
+        this.groupPacks = new Gemm.PackedA[groupCount];
+        for (int gi = 0; gi < groupCount; gi++) {
+            int o0 = gi * channelsPerGroup;
+            int o1 = Math.min(outChannels, o0 + channelsPerGroup);
+            groupPacks[gi] = Gemm.pack(true, (o1 - o0) * k.area(), inChannels, weight, o0 * k.area(), rows);
+        }
         this.epilogue = new Epilogue(bias, act);
         this.firstIx = new int[k.kw()];
         this.endIx = new int[k.kw()];
@@ -178,7 +191,7 @@ final class FusedConvTranspose2d implements Kernel {
                 Gemm.gemmRows(packed, o0 * k.area(), o1 * k.area(), cols, in[0], 0, cols, col, margin, cols, null);
                 for (int o = o0; o < o1; o++) {
                     for (int n = 0; n < batch; n++) {
-                        foldOrGather(col, cols, o, n, out, (o * batch + n) * oh * ow);
+                        foldOrGather(col, cols, o, o, n, out, (o * batch + n) * oh * ow);
                     }
                 }
             });
@@ -186,36 +199,43 @@ final class FusedConvTranspose2d implements Kernel {
         }
         int g = imagesPerBlock();
         int blocks = (batch + g - 1) / g;
-        Parallel.forChunks(blocks, 1, 2, (b0, b1) -> {
-            for (int b = b0; b < b1; b++) {
-                int n0 = b * g;
+        int groups = groupPacks.length;
+        // group-major: consecutive claims share a group, whose packed weights then stay in L2
+        Parallel.forChunks(groups * blocks, 1, 2, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int group = u / blocks;
+                int n0 = (u % blocks) * g;
                 int n1 = Math.min(batch, n0 + g);
                 int cols = (n1 - n0) * hw;
+                int o0 = group * channelsPerGroup;
+                int o1 = Math.min(outChannels, o0 + channelsPerGroup);
                 float[] columns = blockColumns.get();
-                if (columns.length < rows * g * hw + 2 * margin) {
-                    columns = new float[rows * g * hw + 2 * margin];
+                int need = channelsPerGroup * k.area() * g * hw + 2 * margin;
+                if (columns.length < need) {
+                    columns = new float[need];
                     blockColumns.set(columns);
                 }
-                Gemm.gemm(packed, cols, in[0], n0 * hw, batch * hw, columns, margin, cols, null);
-                for (int o = 0; o < outChannels; o++) {
+                Gemm.gemm(groupPacks[group], cols, in[0], n0 * hw, batch * hw, columns, margin, cols, null);
+                for (int o = o0; o < o1; o++) {
                     for (int n = n0; n < n1; n++) {
-                        foldOrGather(columns, cols, o, n - n0, out, (o * batch + n) * oh * ow);
+                        foldOrGather(columns, cols, o - o0, o, n - n0, out, (o * batch + n) * oh * ow);
                     }
                 }
             }
         });
     }
 
-    private void foldOrGather(float[] columns, int ld, int o, int image, float[] dst, int base) {
+    /** Plane (o, image) from columns whose channel o rows are those of channel oCol. */
+    private void foldOrGather(float[] columns, int ld, int oCol, int o, int image, float[] dst, int base) {
         if (classes != null) {
-            gatherPlane(columns, ld, o, image, dst, base);
+            gatherPlane(columns, ld, oCol, o, image, dst, base);
         } else {
-            foldPlane(columns, ld, o, image, dst, base);
+            foldPlane(columns, ld, oCol, o, image, dst, base);
         }
     }
 
     /** Output plane (o, n) at dst[base ..), class by class: gather the taps on the input grid, epilogue, interleave. */
-    private void gatherPlane(float[] col, int cols, int o, int n, float[] dst, int base) {
+    private void gatherPlane(float[] col, int cols, int oCol, int o, int n, float[] dst, int base) {
         int hw = h * w;
         float[] e = classBuffer.get();
         int vectorEnd = SPECIES.loopBound(hw);
@@ -228,7 +248,7 @@ final class FusedConvTranspose2d implements Kernel {
             int[] shift = oc.shift();
             float[][] mask = oc.mask();
             int taps = tapRow.length;
-            int src0 = margin + (o * k.area()) * cols + n * hw;
+            int src0 = margin + (oCol * k.area()) * cols + n * hw;
             int j = 0;
             for (; j < vectorEnd; j += SPECIES.length()) {
                 FloatVector acc = FloatVector.zero(SPECIES);
@@ -257,7 +277,7 @@ final class FusedConvTranspose2d implements Kernel {
     }
 
     /** Output plane (o, n) by scattering each tap's column rows, row by row, then the epilogue on the row. */
-    private void foldPlane(float[] col, int cols, int o, int n, float[] dst, int base) {
+    private void foldPlane(float[] col, int cols, int oCol, int o, int n, float[] dst, int base) {
         int sh = k.strideH();
         int sw = k.strideW();
         for (int oy = 0; oy < oh; oy++) {
@@ -270,7 +290,7 @@ final class FusedConvTranspose2d implements Kernel {
                 }
                 int iy = t / sh;
                 for (int kx = 0; kx < k.kw(); kx++) {
-                    int src = margin + ((o * k.kh() + ky) * k.kw() + kx) * cols + n * h * w + iy * w;
+                    int src = margin + ((oCol * k.kh() + ky) * k.kw() + kx) * cols + n * h * w + iy * w;
                     int e = endIx[kx];
                     for (int ix = firstIx[kx], ox = d + ix * sw - k.padW() + kx; ix < e; ix++, ox += sw) {
                         dst[ox] += col[src + ix];
