@@ -14,7 +14,6 @@ import dev.gancompress.model.Reshape;
 import dev.gancompress.model.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
