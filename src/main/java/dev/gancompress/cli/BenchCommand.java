@@ -28,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Path> models;
 
     @Option(names = "--backend", split = ",", defaultValue = "engine,ort", paramLabel = "NAME",
-            description = "Backends, comma-separated: engine, ort, djl (default ${DEFAULT-VALUE}).")
+            description = "Backends, comma-separated: engine, engine-unfused (the engine's training-path forward, "
+                    + "one kernel per layer), ort, djl (default ${DEFAULT-VALUE}).")
     List<String> backends;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,16,64", paramLabel = "N",

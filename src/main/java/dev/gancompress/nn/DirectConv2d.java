@@ -76,6 +76,36 @@ final class DirectConv2d {
         });
     }
 
+    /** Inference: the tap weights of a fixed weight tensor, packed once for the inference forward. */
+    Gemm.PackedA packTaps(float[] weight) {
+        gatherTapWeights(weight);
+        return Gemm.pack(false, taps, inChannels, tapWeights, 0, inChannels);
+    }
+
+    /**
+     * Inference forward on packed tap weights; each output plane gets the epilogue right after its shifted sum. The
+     * work is claimed in chunks ({@link Parallel#forChunks}), so a descheduled worker does not stall the layer.
+     */
+    void forward(Gemm.PackedA packedTaps, float[] in, int batch, float[] out, Epilogue epilogue) {
+        int plane = batch * h * w;
+        Gemm.gemm(packedTaps, plane, in, 0, plane, products, 0, plane, null);
+        Parallel.forChunks(outChannels * batch, 1, 4, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int o = p / batch;
+                int n = p % batch;
+                int base = (o * batch + n) * oh * ow;
+                java.util.Arrays.fill(out, base, base + oh * ow, 0f);
+                for (int i = 0; i < k.kh(); i++) {
+                    for (int j = 0; j < k.kw(); j++) {
+                        int r = (o * k.kh() + i) * k.kw() + j;
+                        shiftedRows(products, (r * batch + n) * h * w, out, base, i, j, true);
+                    }
+                }
+                epilogue.apply(out, base, oh * ow, o);
+            }
+        });
+    }
+
     /**
      * For one tap (i, j): dst[y][x] (+)= src[y+i-ph][x+j-pw] over the output grid when {@code gather}, or
      * src-grid[y'][x'] = dst-grid[y'-i+ph][x'-j+pw] (a shifted copy of an output-grid plane) when not.

@@ -8,6 +8,9 @@ import dev.gancompress.model.Shape;
  * (e / R) N R + n R + e % R. A label (rank 0) is stored as [N].
  */
 final class Layout {
+    /** Below this many elements a conversion runs on the calling thread: a parallel region costs more. */
+    private static final int PARALLEL_MIN = 1 << 16;
+
     private Layout() {
     }
 
@@ -28,7 +31,7 @@ final class Layout {
         }
         int d0 = s.rank() == 0 ? 1 : s.dim(0);
         int r = inner(s);
-        Parallel.forRange(d0, 1, (c0, c1) -> {
+        Parallel.forRange(d0, d0 * r * batch < PARALLEL_MIN ? d0 : 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int n = 0; n < batch; n++) {
                     System.arraycopy(src, (n * d0 + c) * r, dst, (c * batch + n) * r, r);
@@ -45,7 +48,7 @@ final class Layout {
         }
         int d0 = s.dim(0);
         int r = inner(s);
-        Parallel.forRange(d0, 1, (c0, c1) -> {
+        Parallel.forRange(d0, d0 * r * batch < PARALLEL_MIN ? d0 : 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int n = 0; n < batch; n++) {
                     System.arraycopy(src, (c * batch + n) * r, dst, (n * d0 + c) * r, r);

@@ -120,21 +120,32 @@ public final class Network {
     }
 
     private Kernel kernelFor(Node node) {
+        return kernelFor(model, node, weightValues, this::gradOf);
+    }
+
+    /**
+     * The training-path kernel of a node; {@code gradOf} gives the gradient array of a weight role (null: none).
+     * {@link InferenceNetwork} builds the layers it does not fuse here, without gradients.
+     */
+    static Kernel kernelFor(Model model, Node node, WeightValues weightValues,
+                            java.util.function.BiFunction<Node, String, float[]> gradOf) {
         Layer layer = node.layer();
         Shape in = model.shape(node.inputs().get(0));
         Shape out = model.shape(node.name());
         if (layer instanceof Linear l) {
-            return new LinearKernel(l, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new LinearKernel(l, weightValues, gradOf.apply(node, "weight"), gradOf.apply(node, "bias"));
         } else if (layer instanceof Conv2d c) {
-            return new Conv2dKernel(c, in, out, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new Conv2dKernel(c, in, out, weightValues, gradOf.apply(node, "weight"),
+                    gradOf.apply(node, "bias"));
         } else if (layer instanceof ConvTranspose2d c) {
-            return new ConvTranspose2dKernel(c, in, out, weightValues, gradOf(node, "weight"), gradOf(node, "bias"));
+            return new ConvTranspose2dKernel(c, in, out, weightValues, gradOf.apply(node, "weight"),
+                    gradOf.apply(node, "bias"));
         } else if (layer instanceof BatchNorm2d b) {
-            return new BatchNormKernel(b, in.height() * in.width(), weightValues, gradOf(node, "weight"),
-                    gradOf(node, "bias"));
+            return new BatchNormKernel(b, in.height() * in.width(), weightValues, gradOf.apply(node, "weight"),
+                    gradOf.apply(node, "bias"));
         } else if (layer instanceof InstanceNorm2d b) {
             return new InstanceNormKernel(b, in.height() * in.width(), weightValues,
-                    gradOf(node, "weight"), gradOf(node, "bias"));
+                    gradOf.apply(node, "weight"), gradOf.apply(node, "bias"));
         } else if (layer instanceof Activation a) {
             return new ActivationKernel(a);
         } else if (layer instanceof Reshape) {
@@ -152,7 +163,7 @@ public final class Network {
         } else if (layer instanceof Affine a) {
             return new AffineKernel(a, in);
         } else if (layer instanceof Embedding e) {
-            return new EmbeddingKernel(e, weightValues, gradOf(node, "weight"));
+            return new EmbeddingKernel(e, weightValues, gradOf.apply(node, "weight"));
         } else if (layer instanceof Add) {
             return new AddKernel();
         } else if (layer instanceof Concat) {

@@ -3,6 +3,7 @@ package dev.gancompress.runtime;
 import dev.gancompress.GanCompressException;
 import dev.gancompress.model.Model;
 import dev.gancompress.nn.Adam;
+import dev.gancompress.nn.InferenceNetwork;
 import dev.gancompress.nn.Network;
 import dev.gancompress.nn.Parameter;
 import dev.gancompress.nn.Parallel;
@@ -14,20 +15,32 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The gancompress engine ({@link Network}, evaluation mode). It computes in fp32: weights stored in a lossy form
+ * The gancompress engine. "engine" runs the model compiled for inference ({@link InferenceNetwork}: BatchNorm
+ * folded, activations in the GEMM epilogue, packed weights, small-batch paths); "engine-unfused" runs the training
+ * path's evaluation forward ({@link Network}, one kernel per layer), so a benchmark can show what the inference
+ * compilation gains in the same run. It computes in fp32: weights stored in a lossy form
  * (int-N, fp16, codebooks) are decoded to fp32 once and int8 activations are rounded to their grid in fp32
  * (what an int8 runtime computes, simulated), so such a model runs at fp32 speed here; the precision column says so.
  * Its threads are the engine's one pool ({@code -Dgancompress.threads}), fixed for the process.
  */
 public final class EngineInference implements InferenceBackend {
+    private final boolean fused;
+
+    /** @param fused true: the inference compilation; false: the training path's evaluation forward */
+    EngineInference(boolean fused) {
+        this.fused = fused;
+    }
+
     @Override
     public String name() {
-        return "engine";
+        return fused ? "engine" : "engine-unfused";
     }
 
     @Override
     public String describe(int threads) {
-        return "gancompress engine (pure Java, Vector API), pool of " + Parallel.threads() + " thread(s)";
+        return "gancompress engine (pure Java, Vector API, " + (fused ? "compiled for inference: BatchNorm folded, "
+                + "activations fused" : "training path, one kernel per layer") + "), pool of " + Parallel.threads()
+                + " thread(s)";
     }
 
     @Override
@@ -36,12 +49,19 @@ public final class EngineInference implements InferenceBackend {
             throw new GanCompressException("the engine runs on its pool of " + Parallel.threads()
                     + " thread(s), fixed per process (-Dgancompress.threads=N); asked for " + threads);
         }
-        Network network = new Network(model);
         String precision = precision(model);
+        java.util.function.Function<Map<String, Tensor>, Tensor> forward;
+        if (fused) {
+            InferenceNetwork network = new InferenceNetwork(model);
+            forward = network::forward;
+        } else {
+            Network network = new Network(model);
+            forward = inputs -> network.forward(inputs, false);
+        }
         return new InferenceSession() {
             @Override
             public Tensor run(Map<String, Tensor> inputs) {
-                return network.forward(inputs, false);
+                return forward.apply(inputs);
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.gancompress.runtime;
 import dev.gancompress.model.Dcgan;
 import dev.gancompress.model.DcganSpec;
 import dev.gancompress.model.Model;
+import dev.gancompress.nn.InferenceNetwork;
 import dev.gancompress.nn.Initializer;
 import dev.gancompress.nn.Network;
 import dev.gancompress.nn.Tensor;
@@ -18,6 +19,62 @@ import java.util.Map;
  */
 public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
+    }
+
+    /**
+     * Per-step times of the model compiled for inference ({@link InferenceNetwork}), against the training path's
+     * evaluation forward in alternating rounds, at one batch size.
+     */
+    static void inferenceProfile(PrintStream out, Model g, int batch) {
+        InferenceNetwork fused = new InferenceNetwork(g);
+        Network plain = new Network(g);
+        float[] z = new float[batch * 100];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) Math.sin(i * 0.37);
+        }
+        Map<String, Tensor> in = Map.of(Dcgan.LATENT, new Tensor(new int[] {batch, 100}, z));
+        int reps = Math.max(10, 640 / batch);
+        for (int i = 0; i < reps; i++) {
+            fused.forward(in);
+            plain.forward(in, false);
+        }
+        fused.startProfiling();
+        plain.startProfiling();
+        double fusedSeconds = 0;
+        double plainSeconds = 0;
+        for (int round = 0; round < 4; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                fused.forward(in);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                plain.forward(in, false);
+            }
+            fusedSeconds += (t1 - t0) / 1e9;
+            plainSeconds += (System.nanoTime() - t1) / 1e9;
+        }
+        int runs = 4 * reps;
+        double flops = 2.0 * g.macs() * batch;
+        out.printf(Locale.ROOT, "compiled for inference, batch %d (alternating rounds with the training path's eval "
+                + "forward):%n", batch);
+        out.printf(Locale.ROOT, "  inference plan   %8.3f ms  %7.1f GFLOP/s  %8.0f images/s%n",
+                fusedSeconds * 1e3 / runs, flops * runs / fusedSeconds / 1e9, batch * runs / fusedSeconds);
+        out.printf(Locale.ROOT, "  training path    %8.3f ms  %7.1f GFLOP/s  %8.0f images/s%n",
+                plainSeconds * 1e3 / runs, flops * runs / plainSeconds / 1e9, batch * runs / plainSeconds);
+        out.println("  per step of the plan, ms per pass:");
+        for (Map.Entry<String, Double> e : fused.profile().entrySet()) {
+            out.printf(Locale.ROOT, "    %-28s %8.3f%n", e.getKey(), e.getValue() / runs);
+        }
+    }
+
+    /** Only the inference profile of the teacher, at the batch sizes given (default 64 and 1). */
+    public static void main(String[] args) {
+        Model g = Dcgan.generator(DcganSpec.fashionTeacher(0));
+        Initializer.dcgan(g, 1);
+        for (String b : args.length == 0 ? new String[] {"64", "1"} : args) {
+            inferenceProfile(System.out, g, Integer.parseInt(b));
+        }
     }
 
     public static void report(PrintStream out) {
@@ -61,6 +118,9 @@ public final class GeneratorBenchmark {
         for (Map.Entry<String, double[]> e : net.profile().entrySet()) {
             out.printf(Locale.ROOT, "    %-12s %8.2f | %8.2f%n", e.getKey(), e.getValue()[0] / (2 * reps),
                     e.getValue()[1] / reps);
+        }
+        for (int b : new int[] {64, 1}) {
+            inferenceProfile(out, g, b);
         }
         // The in-process ORT line that was here timed ORT with spinning threads right after the engine; the
         // comparison now has its own protocol (interleaved, spinning off) in InferenceBenchmark.

@@ -19,7 +19,8 @@ public final class InferenceBackends {
     private static final Map<String, Supplier<InferenceBackend>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put("engine", EngineInference::new);
+        REGISTRY.put("engine", () -> new EngineInference(true));
+        REGISTRY.put("engine-unfused", () -> new EngineInference(false));
         REGISTRY.put("ort", OnnxRuntimeInference::new);
         REGISTRY.put("djl", InferenceBackends::djl);
     }

@@ -137,7 +137,7 @@ class BenchCommandTest {
         assertBadInput(run("bench", "--model", dir.resolve("missing.onnx").toString()), "--model: file ",
                 "missing.onnx does not exist");
         assertBadInput(run("bench", "--model", model, "--backend", "engine,tvm"),
-                "--backend: unknown backend 'tvm'; known: engine, ort, djl");
+                "--backend: unknown backend 'tvm'; known: engine, engine-unfused, ort, djl");
         assertBadInput(run("bench", "--model", model, "--batch", "1,0"),
                 "--batch: every batch size must be >= 1, got 0");
         assertBadInput(run("bench", "--model", model, "--batch", "-4"),

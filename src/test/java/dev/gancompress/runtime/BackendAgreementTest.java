@@ -42,6 +42,7 @@ class BackendAgreementTest {
                 TinyModels.discriminator(3)}) {
             Map<String, Tensor> in = feeds(m);
             assertAgree(run("engine", m, in), run("ort", m, in));
+            assertAgree(run("engine-unfused", m, in), run("ort", m, in));
         }
     }
 
@@ -117,6 +118,6 @@ class BackendAgreementTest {
     @Test
     void unknownBackendListsTheKnownOnes() {
         assertThatThrownBy(() -> InferenceBackends.get("tvm")).isInstanceOf(GanCompressException.class)
-                .hasMessage("unknown backend 'tvm'; known: engine, ort, djl");
+                .hasMessage("unknown backend 'tvm'; known: engine, engine-unfused, ort, djl");
     }
 }
