@@ -81,8 +81,18 @@ final class InferencePlan {
         }
     }
 
+    /**
+     * The layers the fused kernels implement. Grouped, dilated and asymmetrically padded convolutions (imported
+     * models) keep the general kernels: the fused ones pack dense, undilated, symmetric windows only.
+     */
     private static boolean isProducer(Layer layer) {
-        return layer instanceof Linear || layer instanceof Conv2d || layer instanceof ConvTranspose2d;
+        if (layer instanceof Conv2d c) {
+            return c.groups() == 1 && !c.kernel().isDilated() && c.kernel().isSymmetric();
+        }
+        if (layer instanceof ConvTranspose2d c) {
+            return !c.kernel().isDilated() && c.kernel().isSymmetric();
+        }
+        return layer instanceof Linear;
     }
 
     /** The node, and after a producer the Reshape / BatchNorm / activation that can be fused into it. */

@@ -157,6 +157,28 @@ class FusedInferenceTest {
         assertThat(worstRelativeError(model)).isLessThan(TOLERANCE);
     }
 
+    static Stream<Arguments> generalConvolutions() {
+        return Stream.of(
+                Arguments.of("grouped", Conv2d.create(4, 6, Kernel2d.square(3, 1, 1), 2, true), 6),
+                Arguments.of("depthwise", Conv2d.create(4, 4, Kernel2d.square(3, 2, 1), 4, true), 4),
+                Arguments.of("dilated", Conv2d.create(4, 5, Kernel2d.square(3, 1, 2).dilated(2, 2), true), 5),
+                Arguments.of("asymmetric", Conv2d.create(4, 5, Kernel2d.square(3, 2, 0).padded(0, 0, 1, 1), true), 5),
+                Arguments.of("dilated convT", new ConvTranspose2d(4, 3, Kernel2d.square(3, 1, 2).dilated(2, 2), 0, 0,
+                        Weights.zeros(4, 3, 3, 3), Weights.zeros(3)), 3));
+    }
+
+    /** Imported convolutions the fused kernels do not implement keep the general kernels, with the same outputs. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("generalConvolutions")
+    void groupedDilatedAndAsymmetricConvolutionsAreNotFused(String name, Layer layer, int out) {
+        List<Node> nodes = List.of(Node.of("layer", layer, "x"), Node.of("bn", BatchNorm2d.create(out), "layer"),
+                Node.of("act", Activation.relu(), "bn"),
+                Node.of("head", Conv2d.create(out, 2, Kernel2d.square(1, 1, 0), true), "act"));
+        Model model = randomized(new Model(name, List.of(Input.image("x", 4, 8, 8)), nodes, "head", Map.of()), 9);
+        assertThat(new InferenceNetwork(model).plan()).as("left to the general kernels").startsWith("layer", "bn", "act");
+        assertThat(worstRelativeError(model)).isLessThan(TOLERANCE);
+    }
+
     static Model linearModel(boolean reshape, boolean bn, Activation act, boolean bias) {
         List<Node> nodes = new ArrayList<>();
         int features = reshape ? 6 * 5 * 5 : 40;
