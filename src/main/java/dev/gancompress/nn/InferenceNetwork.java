@@ -64,23 +64,7 @@ public final class InferenceNetwork {
 
     /** Runs the model on batch-first inputs by input name (labels as class indices in floats). */
     public Tensor forward(Map<String, Tensor> inputs) {
-        int n = -1;
-        for (Input in : model.inputs()) {
-            Tensor t = inputs.get(in.name());
-            if (t == null) {
-                throw new IllegalArgumentException("missing input '" + in.name() + "'");
-            }
-            if (n < 0) {
-                n = t.batch();
-            } else if (t.batch() != n) {
-                throw new IllegalArgumentException("inputs disagree on the batch size: " + n + " vs " + t.batch());
-            }
-            int[] expected = batchShape(in.shape(), t.batch());
-            if (!Arrays.equals(expected, t.shape())) {
-                throw new IllegalArgumentException("input '" + in.name() + "' must have shape "
-                        + Arrays.toString(expected) + ", got " + Arrays.toString(t.shape()));
-            }
-        }
+        int n = Network.batchOf(model, inputs);
         if (n < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + n);
         }
@@ -104,7 +88,7 @@ public final class InferenceNetwork {
                 runSlice(inputs, n0, n1, out);
             }
         });
-        return new Tensor(batchShape(os, n), out);
+        return new Tensor(Network.batchShape(os, n), out);
     }
 
     /** Images [n0, n1) on a plan of that size, into their place in the batch-first output. */
@@ -114,7 +98,7 @@ public final class InferenceNetwork {
         for (Input in : model.inputs()) {
             Tensor t = inputs.get(in.name());
             int size = in.shape().size();
-            slice.put(in.name(), new Tensor(batchShape(in.shape(), m),
+            slice.put(in.name(), new Tensor(Network.batchShape(in.shape(), m),
                     Arrays.copyOfRange(t.data(), n0 * size, n1 * size)));
         }
         InferencePlan plan = take(m);
@@ -149,12 +133,6 @@ public final class InferenceNetwork {
         idle.computeIfAbsent(n, b -> new ArrayDeque<>()).add(plan);
     }
 
-    private static int[] batchShape(Shape s, int n) {
-        int[] d = new int[s.rank() + 1];
-        d[0] = n;
-        System.arraycopy(s.dims(), 0, d, 1, s.rank());
-        return d;
-    }
 
     /** The kernels of the plan by the node names they cover ("up1+up1_bn+up1_act"), in order. */
     public List<String> plan() {

@@ -231,7 +231,7 @@ final class InferencePlan {
         Shape os = valueShapes[outputIndex];
         float[] out = new float[os.size() * n];
         Layout.toPublic(values[outputIndex], os, n, out);
-        return new Tensor(batchShape(os, n), out);
+        return new Tensor(Network.batchShape(os, n), out);
     }
 
     private void quantize(int v) {
@@ -240,12 +240,6 @@ final class InferencePlan {
         }
     }
 
-    private static int[] batchShape(Shape s, int n) {
-        int[] d = new int[s.rank() + 1];
-        d[0] = n;
-        System.arraycopy(s.dims(), 0, d, 1, s.rank());
-        return d;
-    }
 
     /** The kernels of the plan by the node names they cover ("up1+up1_bn+up1_act"), in order. */
     List<String> plan() {

@@ -209,23 +209,7 @@ public final class Network {
      * In training mode batch normalisation uses and updates batch statistics.
      */
     public Tensor forward(Map<String, Tensor> inputs, boolean training) {
-        int n = -1;
-        for (Input in : model.inputs()) {
-            Tensor t = inputs.get(in.name());
-            if (t == null) {
-                throw new IllegalArgumentException("missing input '" + in.name() + "'");
-            }
-            if (n < 0) {
-                n = t.batch();
-            } else if (t.batch() != n) {
-                throw new IllegalArgumentException("inputs disagree on the batch size: " + n + " vs " + t.batch());
-            }
-            int[] expected = batchShape(in.shape(), t.batch());
-            if (!Arrays.equals(expected, t.shape())) {
-                throw new IllegalArgumentException("input '" + in.name() + "' must have shape "
-                        + Arrays.toString(expected) + ", got " + Arrays.toString(t.shape()));
-            }
-        }
+        int n = batchOf(model, inputs);
         ensureBatch(n);
         weightValues.refresh();
         for (Input in : model.inputs()) {
@@ -249,11 +233,34 @@ public final class Network {
         return new Tensor(batchShape(os, n), out);
     }
 
-    private static int[] batchShape(Shape s, int n) {
+    /** [n, dims of s...]: a per-sample shape with the batch in front. */
+    static int[] batchShape(Shape s, int n) {
         int[] d = new int[s.rank() + 1];
         d[0] = n;
         System.arraycopy(s.dims(), 0, d, 1, s.rank());
         return d;
+    }
+
+    /** The batch size of a model's inputs, after checking every input is present, shaped and equally batched. */
+    static int batchOf(Model model, Map<String, Tensor> inputs) {
+        int n = -1;
+        for (Input in : model.inputs()) {
+            Tensor t = inputs.get(in.name());
+            if (t == null) {
+                throw new IllegalArgumentException("missing input '" + in.name() + "'");
+            }
+            if (n < 0) {
+                n = t.batch();
+            } else if (t.batch() != n) {
+                throw new IllegalArgumentException("inputs disagree on the batch size: " + n + " vs " + t.batch());
+            }
+            int[] expected = batchShape(in.shape(), t.batch());
+            if (!Arrays.equals(expected, t.shape())) {
+                throw new IllegalArgumentException("input '" + in.name() + "' must have shape "
+                        + Arrays.toString(expected) + ", got " + Arrays.toString(t.shape()));
+            }
+        }
+        return n;
     }
 
     private static float[][] gather(float[][] arrays, int[] idx) {
