@@ -87,7 +87,7 @@ final class ConstantFolding {
                 dims[i + 1] = s.dim(i);
             }
         }
-        int start = (int) normalise(intAttr(node, "start", 0), dims.length);
+        int start = (int) normalise(node.intAttribute("start", 0), dims.length);
         OnnxAttribute endAttr = node.attribute("end");
         int end = endAttr == null ? dims.length : (int) normalise(endAttr.i(), dims.length);
         long[] v = Arrays.copyOfRange(dims, Math.min(start, dims.length), Math.max(Math.min(end, dims.length), start));
@@ -97,7 +97,7 @@ final class ConstantFolding {
     private static OnnxTensor gather(OnnxNode node, List<OnnxTensor> in, String out) {
         OnnxTensor data = in.get(0);
         OnnxTensor idx = in.get(1);
-        if (intAttr(node, "axis", 0) != 0 || data.longs() == null || data.rank() != 1 || idx.longs() == null
+        if (node.intAttribute("axis", 0) != 0 || data.longs() == null || data.rank() != 1 || idx.longs() == null
                 || idx.rank() > 1) {
             throw new OnnxLayerDecoder.Unsupported("only a Gather of int64 entries from a 1-D shape tensor folds");
         }
@@ -147,7 +147,7 @@ final class ConstantFolding {
     }
 
     private static OnnxTensor concat(OnnxNode node, List<OnnxTensor> in, String out) {
-        long axis = intAttr(node, "axis", 0);
+        long axis = node.intAttribute("axis", 0);
         boolean longs = in.get(0).longs() != null;
         for (OnnxTensor t : in) {
             if (t == null || t.rank() != 1 || (t.longs() != null) != longs || (!longs && t.floats() == null)) {
@@ -175,7 +175,7 @@ final class ConstantFolding {
     }
 
     private static OnnxTensor cast(OnnxNode node, OnnxTensor x, String out) {
-        long to = intAttr(node, "to", 0);
+        long to = node.intAttribute("to", 0);
         if (to == OnnxTensor.INT64 && x.longs() != null) {
             return new OnnxTensor(out, OnnxTensor.INT64, x.dims(), null, x.longs());
         }
@@ -296,8 +296,4 @@ final class ConstantFolding {
         return Math.max(0, i < 0 ? i + n : i);
     }
 
-    private static long intAttr(OnnxNode node, String name, long fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.i();
-    }
 }

@@ -78,9 +78,9 @@ final class OnnxLayerDecoder {
             case "ConvTranspose" -> new Decoded(convTranspose(node), List.of(x));
             case "BatchNormalization" -> new Decoded(batchNorm(node), List.of(x));
             case "InstanceNormalization" -> new Decoded(new InstanceNorm2d(vector(node, 1).dim(0),
-                    floatAttr(node, "epsilon", 1e-5f), vector(node, 1), vector(node, 2)), List.of(x));
+                    node.floatAttribute("epsilon", 1e-5f), vector(node, 1), vector(node, 2)), List.of(x));
             case "Relu" -> new Decoded(Activation.relu(), List.of(x));
-            case "LeakyRelu" -> new Decoded(Activation.leakyRelu(floatAttr(node, "alpha", 0.01f)), List.of(x));
+            case "LeakyRelu" -> new Decoded(Activation.leakyRelu(node.floatAttribute("alpha", 0.01f)), List.of(x));
             case "Tanh" -> new Decoded(Activation.tanh(), List.of(x));
             case "Sigmoid" -> new Decoded(Activation.sigmoid(), List.of(x));
             case "Reshape" -> new Decoded(reshape(node), List.of(x));
@@ -99,12 +99,12 @@ final class OnnxLayerDecoder {
     }
 
     private Linear gemm(OnnxNode node) {
-        if (intAttr(node, "transA", 0) != 0) {
+        if (node.intAttribute("transA", 0) != 0) {
             throw new Unsupported("transA = 1 reads the data input A ('" + node.input(0) + "') as [K, M], with the "
                     + "batch in its second axis; gancompress layers keep the batch as axis 0 (transpose A first)");
         }
-        float alpha = floatAttr(node, "alpha", 1f);
-        float beta = floatAttr(node, "beta", 1f);
+        float alpha = node.floatAttribute("alpha", 1f);
+        float beta = node.floatAttribute("beta", 1f);
         OnnxTensor b = constant(node, 1);
         requireRank(b, 2);
         Weights w = weights(b);
@@ -114,7 +114,7 @@ final class OnnxLayerDecoder {
             }
             w = scaled(w, alpha); // alpha (x B) = x (alpha B)
         }
-        if (intAttr(node, "transB", 0) == 0) {
+        if (node.intAttribute("transB", 0) == 0) {
             w = transpose(w); // B is [in, out]; the IR stores [out, in] as PyTorch's nn.Linear.
         }
         int out = w.dim(0);
@@ -180,7 +180,7 @@ final class OnnxLayerDecoder {
      * group * W's dim 1 channels (a depthwise convolution has group = in = out).
      */
     private static int convGroups(OnnxNode node, Weights w, Shape in) {
-        long group = intAttr(node, "group", 1);
+        long group = node.intAttribute("group", 1);
         if (group < 1 || group > w.dim(0) || w.dim(0) % group != 0) {
             throw new Unsupported("group = " + group + " must be >= 1 and divide the " + w.dim(0)
                     + " output channels of W " + Arrays.toString(w.shape()));
@@ -322,12 +322,12 @@ final class OnnxLayerDecoder {
 
     /** ONNX Pad on the spatial axes of an image: pads (attribute before opset 11, input since) and mode. */
     private Pad2d pad(OnnxNode node) {
-        String mode = stringAttr(node, "mode", "constant");
+        String mode = node.stringAttribute("mode", "constant");
         long[] pads;
         if (opset < 11) {
             pads = intsAttr(node, "pads", null);
-            if (floatAttr(node, "value", 0f) != 0f) {
-                throw new Unsupported("constant value " + floatAttr(node, "value", 0f) + " is not supported; only 0");
+            if (node.floatAttribute("value", 0f) != 0f) {
+                throw new Unsupported("constant value " + node.floatAttribute("value", 0f) + " is not supported; only 0");
             }
         } else {
             OnnxTensor t = constant(node, 1);
@@ -380,8 +380,8 @@ final class OnnxLayerDecoder {
     private BatchNorm2d batchNorm(OnnxNode node) {
         requireInt(node, "training_mode", 0, 0);
         Weights gamma = vector(node, 1);
-        float onnxMomentum = floatAttr(node, "momentum", 0.9f);
-        return new BatchNorm2d(gamma.dim(0), floatAttr(node, "epsilon", 1e-5f),
+        float onnxMomentum = node.floatAttribute("momentum", 0.9f);
+        return new BatchNorm2d(gamma.dim(0), node.floatAttribute("epsilon", 1e-5f),
                 MomentumConvention.fromOnnx(onnxMomentum), gamma, vector(node, 2), vector(node, 3), vector(node, 4));
     }
 
@@ -446,7 +446,7 @@ final class OnnxLayerDecoder {
     private Reshape flatten(OnnxNode node) {
         Shape in = dataShape(node, 0);
         int rank = in.rank() + 1;
-        long given = intAttr(node, "axis", 1);
+        long given = node.intAttribute("axis", 1);
         long axis = given < 0 ? given + rank : given;
         if (axis < 0 || axis > rank) {
             throw new Unsupported("axis " + given + " is out of range for an input of rank " + rank);
@@ -587,8 +587,8 @@ final class OnnxLayerDecoder {
         float min;
         float max;
         if (opset < 11) {
-            min = floatAttr(node, "min", -Float.MAX_VALUE);
-            max = floatAttr(node, "max", Float.MAX_VALUE);
+            min = node.floatAttribute("min", -Float.MAX_VALUE);
+            max = node.floatAttribute("max", Float.MAX_VALUE);
         } else {
             min = clipBound(node, 1, Float.NEGATIVE_INFINITY);
             max = clipBound(node, 2, Float.POSITIVE_INFINITY);
@@ -735,20 +735,8 @@ final class OnnxLayerDecoder {
         return storage.withChannelAxis(storage.axis() < 0 ? -1 : 1 - storage.axis(), v -> v, v -> v);
     }
 
-    private static float floatAttr(OnnxNode node, String name, float fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.f();
-    }
 
-    private static long intAttr(OnnxNode node, String name, long fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.i();
-    }
 
-    private static String stringAttr(OnnxNode node, String name, String fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.s();
-    }
 
     private static long[] intsAttr(OnnxNode node, String name, long[] fallback) {
         OnnxAttribute a = node.attribute(name);
@@ -756,7 +744,7 @@ final class OnnxLayerDecoder {
     }
 
     private static void requireInt(OnnxNode node, String name, long fallback, long required) {
-        long v = intAttr(node, name, fallback);
+        long v = node.intAttribute(name, fallback);
         if (v != required) {
             throw new Unsupported(name + " = " + v + " is not supported; expected " + required);
         }

@@ -37,13 +37,13 @@ final class ResizeOnnx {
      */
     static Layer resize(OnnxNode node, long opset, Shape in, IntFunction<OnnxTensor> constant) {
         Interpolation interpolation = interpolation(node);
-        if (intAttr(node, "antialias", 0) != 0) {
+        if (node.intAttribute("antialias", 0) != 0) {
             throw new OnnxLayerDecoder.Unsupported("antialias = 1 is not supported");
         }
-        if (intAttr(node, "exclude_outside", 0) != 0) {
+        if (node.intAttribute("exclude_outside", 0) != 0) {
             throw new OnnxLayerDecoder.Unsupported("exclude_outside = 1 is not supported (it only matters for cubic)");
         }
-        String policy = stringAttr(node, "keep_aspect_ratio_policy", "stretch");
+        String policy = node.stringAttribute("keep_aspect_ratio_policy", "stretch");
         if (!policy.equals("stretch")) {
             throw new OnnxLayerDecoder.Unsupported("keep_aspect_ratio_policy " + policy + " is not supported; only "
                     + "stretch");
@@ -57,13 +57,13 @@ final class ResizeOnnx {
             }
             return legacy(node, interpolation, in, scales(scales, in, spatialAxes));
         }
-        String coords = stringAttr(node, "coordinate_transformation_mode", "half_pixel");
+        String coords = node.stringAttribute("coordinate_transformation_mode", "half_pixel");
         CoordinateMode mode = CoordinateMode.fromOnnx(coords);
         if (mode == null) {
             throw new OnnxLayerDecoder.Unsupported("coordinate_transformation_mode " + coords + " is not supported; "
                     + "half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn are");
         }
-        String nearestMode = stringAttr(node, "nearest_mode", "round_prefer_floor");
+        String nearestMode = node.stringAttribute("nearest_mode", "round_prefer_floor");
         NearestRounding rounding = NearestRounding.fromOnnx(nearestMode);
         if (rounding == null) {
             throw new OnnxLayerDecoder.Unsupported("nearest_mode " + nearestMode + " is not supported; "
@@ -129,7 +129,7 @@ final class ResizeOnnx {
     }
 
     private static Interpolation interpolation(OnnxNode node) {
-        String mode = stringAttr(node, "mode", "nearest");
+        String mode = node.stringAttribute("mode", "nearest");
         return switch (mode) {
             case "nearest" -> Interpolation.NEAREST;
             case "linear", "bilinear" -> Interpolation.LINEAR;
@@ -351,13 +351,5 @@ final class ResizeOnnx {
         return f == scale && Math.floor(in * scale) == out && (long) (in * f) == out;
     }
 
-    private static long intAttr(OnnxNode node, String name, long fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.i();
-    }
 
-    private static String stringAttr(OnnxNode node, String name, String fallback) {
-        OnnxAttribute a = node.attribute(name);
-        return a == null ? fallback : a.s();
-    }
 }
