@@ -8,6 +8,7 @@ import dev.gancompress.metrics.DomainEvaluator;
 import dev.gancompress.metrics.QualityEvaluation;
 import dev.gancompress.model.Model;
 import dev.gancompress.pipeline.ComparisonEntry;
+import dev.gancompress.pipeline.ComparisonThroughput;
 import dev.gancompress.pipeline.LowRankQuantComparison;
 import dev.gancompress.pipeline.RecipeComparison;
 import dev.gancompress.pipeline.RecipeRunner;
@@ -79,6 +80,10 @@ final class ComparisonRun {
         return teacher;
     }
 
+    Path teacherFile() {
+        return teacherFile;
+    }
+
     /**
      * Runs the entries with {@code steps} fine-tuning steps each and evaluates every model; the evaluator is read
      * again once every student exists, so the numbers name the file as it is then.
@@ -117,15 +122,39 @@ final class ComparisonRun {
     }
 
     void report(Path dir, String stem, String title, String preamble, List<ResultRow> rows) {
+        report(dir, stem, title, preamble, rows, rows.stream().anyMatch(r -> r.ort() != null));
+    }
+
+    /** The same; {@code ortColumns} keeps the ORT columns in the table even when nothing was timed. */
+    void report(Path dir, String stem, String title, String preamble, List<ResultRow> rows, boolean ortColumns) {
         List<Model> models = new ArrayList<>();
         models.add(teacher);
         for (ResultRow r : rows.subList(1, rows.size())) {
             models.add(ModelFiles.read(dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT)));
         }
         ComparisonReport.writeAll(dir, stem, title, preamble, rows, models, seed,
-                pairedReference == null ? null : pairedReference.inputs());
-        System.out.println(ComparisonReport.markdown(rows));
+                pairedReference == null ? null : pairedReference.inputs(), ortColumns);
+        System.out.println(ComparisonReport.markdown(rows, ortColumns));
         System.out.printf(Locale.ROOT, "wrote %s%n", dir.resolve(stem + ".md"));
+    }
+
+    /**
+     * The rows with the ONNX Runtime images/s of the teacher file and of every student written in {@code dir}, all
+     * timed in one process run with interleaved rounds ({@link ComparisonThroughput}, cached in
+     * {@code <dir>/throughput.json}), and the ratio to the teacher's.
+     */
+    List<ResultRow> timed(Path dir, List<ResultRow> rows, int batch, int rounds) {
+        return ComparisonThroughput.withSpeeds(rows, files(dir, rows), teacher, dir, batch, rounds, seed);
+    }
+
+    /** The ONNX file of each row: the teacher's file, then {@code <dir>/<row>/generator.onnx}. */
+    private Map<String, Path> files(Path dir, List<ResultRow> rows) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put(rows.get(0).name(), teacherFile);
+        for (ResultRow r : rows.subList(1, rows.size())) {
+            files.put(r.name(), dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT));
+        }
+        return files;
     }
 
     /**
@@ -135,14 +164,11 @@ final class ComparisonRun {
      */
     LowRankQuantComparison.Deployment reportDeployment(Path dir, String stem, String title,
             Function<LowRankQuantComparison.Deployment, String> preamble, List<ResultRow> rows, int batch, int rounds) {
-        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, Path> files = files(dir, rows);
         List<Model> models = new ArrayList<>();
-        files.put(rows.get(0).name(), teacherFile);
         models.add(teacher);
         for (ResultRow r : rows.subList(1, rows.size())) {
-            Path file = dir.resolve(r.name()).resolve(RecipeRunner.OUTPUT);
-            files.put(r.name(), file);
-            models.add(ModelFiles.read(file));
+            models.add(ModelFiles.read(files.get(r.name())));
         }
         LowRankQuantComparison.Deployment deployed = LowRankQuantComparison.deployment(rows, files, teacher, dir,
                 batch, rounds, seed);

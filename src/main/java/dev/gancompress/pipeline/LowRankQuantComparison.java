@@ -1,8 +1,5 @@
 package dev.gancompress.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gancompress.AtomicFiles;
 import dev.gancompress.GanCompressException;
 import dev.gancompress.compress.UncompressedControl;
 import dev.gancompress.compress.lowrank.LowRankConfig;
@@ -42,8 +39,7 @@ public final class LowRankQuantComparison {
     public static final String INT8_IN_ORT = "int8-ort";
     /** The goal for {@link #INT8_IN_ORT}: this speed-up over the fp32 teacher. */
     public static final double GOAL_SPEEDUP = 1.8;
-    static final String THROUGHPUT_FILE = "throughput.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String THROUGHPUT_FILE = ComparisonThroughput.FILE;
 
     /**
      * Validated settings of the comparison.
@@ -134,44 +130,26 @@ public final class LowRankQuantComparison {
         }
     }
 
-    /** What the throughput file holds: the files timed (by SHA-256) and what was measured. */
-    record ThroughputRun(Map<String, String> sha256, OnnxThroughput.Result result) {
-    }
-
     /**
-     * Bytes on disk and ONNX Runtime images/s for every row, all models timed in one run ({@link OnnxThroughput}) on
-     * the files as written; the teacher is the first row and the reference of the speed ratios. The measurement is
-     * kept in {@code <work>/throughput.json} and reused only when exactly the same files were timed at the same
-     * batch size and rounds, so a resumed comparison reports the run it made, and any changed file re-times all.
+     * Bytes on disk and ONNX Runtime images/s for every row, all models timed in one run
+     * ({@link ComparisonThroughput#measure}, cached in {@code <work>/throughput.json}) on the files as written; the
+     * teacher is the first row and the reference of the speed ratios.
      *
      * @param files the ONNX file of each row by name, teacher first, in row order
      */
     public static Deployment deployment(List<ResultRow> rows, Map<String, Path> files, Model teacher,
                                                  Path work, int batch, int rounds, long seed) {
-        Map<String, String> hashes = new LinkedHashMap<>();
+        Map<String, Path> ordered = new LinkedHashMap<>();
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             Path f = files.get(r.name());
             if (f == null) {
                 throw new GanCompressException("no ONNX file for row " + r.name());
             }
-            hashes.put(r.name(), dev.gancompress.Digests.sha256(f));
+            ordered.put(r.name(), f);
             sizes.put(r.name(), size(f));
         }
-        Path cache = work.resolve(THROUGHPUT_FILE);
-        OnnxThroughput.Result measured = reusable(cache, hashes, batch, rounds);
-        if (measured == null) {
-            Map<String, byte[]> bytes = new LinkedHashMap<>();
-            for (ResultRow r : rows) {
-                bytes.put(r.name(), read(files.get(r.name())));
-            }
-            measured = OnnxThroughput.measure(bytes, teacher, batch, rounds, seed);
-            try {
-                AtomicFiles.writeString(cache, JSON.writeValueAsString(new ThroughputRun(hashes, measured)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("a throughput run always serialises", e);
-            }
-        }
+        OnnxThroughput.Result measured = ComparisonThroughput.measure(ordered, teacher, work, batch, rounds, seed);
         double reference = measured.imagesPerSecond().get(rows.get(0).name());
         List<DeploymentRow> out = new ArrayList<>();
         for (ResultRow r : rows) {
@@ -181,35 +159,11 @@ public final class LowRankQuantComparison {
         return new Deployment(out, measured);
     }
 
-    /** The stored measurement when it timed exactly these files at these settings, else null. */
-    static OnnxThroughput.Result reusable(Path cache, Map<String, String> hashes, int batch, int rounds) {
-        if (!Files.exists(cache)) {
-            return null;
-        }
-        try {
-            ThroughputRun old = JSON.readValue(Files.readString(cache), ThroughputRun.class);
-            OnnxThroughput.Result r = old.result();
-            boolean same = old.sha256().equals(hashes) && r.batch() == batch && r.rounds() == rounds
-                    && r.imagesPerSecond().keySet().equals(hashes.keySet());
-            return same ? r : null;
-        } catch (IOException | RuntimeException stale) {
-            return null; // unreadable or from another version: measured again
-        }
-    }
-
     private static long size(Path f) {
         try {
             return Files.size(f);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] read(Path f) {
-        try {
-            return Files.readAllBytes(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }
     }
 }

@@ -19,7 +19,16 @@ public final class ComparisonReport {
     private ComparisonReport() {
     }
 
+    /** The table; the ORT columns appear when any row was timed. */
     public static String markdown(List<ResultRow> rows) {
+        return markdown(rows, rows.stream().anyMatch(r -> r.ort() != null));
+    }
+
+    /**
+     * The table; with {@code ortColumns} it ends with "ORT images/s" and "of teacher" (the ratio to the first row's),
+     * "-" for a row that was not timed.
+     */
+    public static String markdown(List<ResultRow> rows, boolean ortColumns) {
         QualityReport.Cost ref = rows.get(0).quality().cost();
         // image-to-image models (pix2pix) were evaluated on a paired test set: two more columns, to the targets
         boolean paired = rows.stream().allMatch(r -> r.quality().groundTruth() != null);
@@ -27,9 +36,9 @@ public final class ComparisonReport {
         sb.append("| model | method | target | MACs/image | MACs ratio | params | non-zero params | FID [95% CI] | "
                 + "KID x1e3 [95% CI] | precision | recall [95% CI] | PSNR to teacher (dB) | SSIM to teacher | "
                 + "energy/image (uJ) | fine-tune (s) |" + (paired ? " PSNR to ground truth (dB) | SSIM to ground truth |"
-                : "") + "\n");
+                : "") + (ortColumns ? " ORT images/s | of teacher |" : "") + "\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-                + (paired ? "---:|---:|" : "") + "\n");
+                + (paired ? "---:|---:|" : "") + (ortColumns ? "---:|---:|" : "") + "\n");
         for (ResultRow r : rows) {
             QualityReport q = r.quality();
             QualityReport.Cost c = q.cost();
@@ -52,6 +61,11 @@ public final class ComparisonReport {
                 sb.append(String.format(Locale.ROOT, " %.2f | %.3f |%n", q.groundTruth().psnr(),
                         q.groundTruth().ssim()));
             }
+            if (ortColumns) {
+                sb.setLength(sb.length() - System.lineSeparator().length());
+                sb.append(r.ort() == null ? " - | - |" : String.format(Locale.ROOT, " %.0f | %.2f |",
+                        r.ort().imagesPerSecond(), r.ort().ofTeacher())).append(System.lineSeparator());
+            }
         }
         return sb.toString();
     }
@@ -62,7 +76,12 @@ public final class ComparisonReport {
     }
 
     public static void writeMarkdown(Path file, String title, String preamble, List<ResultRow> rows) {
-        AtomicFiles.writeString(file, "# " + title + "\n\n" + preamble + "\n\n" + markdown(rows));
+        writeMarkdown(file, title, preamble, rows, rows.stream().anyMatch(r -> r.ort() != null));
+    }
+
+    public static void writeMarkdown(Path file, String title, String preamble, List<ResultRow> rows,
+                                     boolean ortColumns) {
+        AtomicFiles.writeString(file, "# " + title + "\n\n" + preamble + "\n\n" + markdown(rows, ortColumns));
     }
 
     /**
@@ -79,9 +98,17 @@ public final class ComparisonReport {
     public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
                                 List<dev.gancompress.model.Model> models, long seed,
                                 dev.gancompress.data.ImageDataset pairedInputs) {
+        writeAll(dir, stem, title, preamble, rows, models, seed, pairedInputs,
+                rows.stream().anyMatch(r -> r.ort() != null));
+    }
+
+    /** The same; {@code ortColumns} shows the ORT columns even when no row was timed (they are then "-"). */
+    public static void writeAll(Path dir, String stem, String title, String preamble, List<ResultRow> rows,
+                                List<dev.gancompress.model.Model> models, long seed,
+                                dev.gancompress.data.ImageDataset pairedInputs, boolean ortColumns) {
         writeMarkdown(dir.resolve(stem + ".md"), title, preamble + "\n\n![FID vs MACs](" + stem + "-fid-macs.png) "
                 + "![FID vs non-zero parameters](" + stem + "-fid-params.png)\n\nSamples (one row per model, in "
-                + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows);
+                + "table order, same latent codes): ![samples](" + stem + "-samples.png)", rows, ortColumns);
         writeJson(dir.resolve(stem + ".json"), rows);
         ParetoPlot.write(dir.resolve(stem + "-fid-macs.png"), "FID vs MACs per image (lower left is better)",
                 "MACs per image (millions)", "FID (evaluator units)", rows, r -> r.quality().cost().macs() / 1e6,

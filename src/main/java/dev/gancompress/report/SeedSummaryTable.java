@@ -42,6 +42,15 @@ public final class SeedSummaryTable {
 
     /** {@code perSeed.get(s)} are the rows of seed s, all in the same order; row 0 is the teacher. */
     public static String markdown(List<Long> seeds, List<List<ResultRow>> perSeed) {
+        return markdown(seeds, perSeed, false);
+    }
+
+    /**
+     * The same; with {@code ortColumns} two more columns, ONNX Runtime images/s and the ratio to the teacher, each the
+     * mean over the seeds' timing runs with their range (a speed belongs to the file, so the range is timing noise
+     * plus the small differences between the seeds' files; never bold); "-" where a row was not timed.
+     */
+    public static String markdown(List<Long> seeds, List<List<ResultRow>> perSeed, boolean ortColumns) {
         if (perSeed.isEmpty() || perSeed.size() != seeds.size()) {
             throw new GanCompressException("seed summary: " + perSeed.size() + " row sets for seeds " + seeds);
         }
@@ -63,6 +72,10 @@ public final class SeedSummaryTable {
             sb.append(' ').append(m.title()).append(" |");
             rule.append("---:|");
         }
+        if (ortColumns) {
+            sb.append(" ORT images/s | of teacher |");
+            rule.append("---:|---:|");
+        }
         sb.append('\n').append(rule).append('\n');
         long teacherMacs = perSeed.get(0).get(0).quality().cost().macs();
         for (int i = 0; i < rows; i++) {
@@ -73,13 +86,41 @@ public final class SeedSummaryTable {
             for (Metric m : METRICS) {
                 sb.append(' ').append(cell(m, perSeed, i)).append(" |");
             }
+            if (ortColumns) {
+                sb.append(' ').append(speedCell(perSeed, i, ResultRow.OrtSpeed::imagesPerSecond, "%.0f")).append(" | ")
+                        .append(speedCell(perSeed, i, ResultRow.OrtSpeed::ofTeacher, "%.2f")).append(" |");
+            }
             sb.append('\n');
         }
         sb.append(String.format(Locale.ROOT, "%nEach cell: mean over %d training seeds %s, with the range over seeds "
                 + "in brackets. Bold: best of its target group, and its envelope (the union over seeds of the 95%% "
                 + "evaluation intervals; for PSNR/SSIM the range over seeds) overlaps no other method's in the group.%n",
                 seeds.size(), seeds));
+        if (ortColumns) {
+            sb.append("ORT images/s and of teacher: mean over the seeds' timing runs (each run timed its seed's teacher "
+                    + "and students in interleaved rounds), with the range; \"-\" when not timed.\n");
+        }
         return sb.toString();
+    }
+
+    /** Mean over the seeds that timed this row, with the range when more than one did; "-" when none did. */
+    private static String speedCell(List<List<ResultRow>> perSeed, int row,
+                                    Function<ResultRow.OrtSpeed, Double> value, String f) {
+        List<Double> v = new ArrayList<>();
+        for (List<ResultRow> rows : perSeed) {
+            ResultRow.OrtSpeed o = rows.get(row).ort();
+            if (o != null) {
+                v.add(value.apply(o));
+            }
+        }
+        if (v.isEmpty()) {
+            return "-";
+        }
+        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double min = v.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = v.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return v.size() == 1 ? String.format(Locale.ROOT, f, mean)
+                : String.format(Locale.ROOT, f + " [" + f + ", " + f + "]", mean, min, max);
     }
 
     private static String cell(Metric m, List<List<ResultRow>> perSeed, int row) {

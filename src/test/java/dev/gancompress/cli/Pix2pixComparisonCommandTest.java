@@ -77,7 +77,7 @@ class Pix2pixComparisonCommandTest {
             code = Main.execute("compare-kd-prune", "--teacher", teacher.toString(), "--teacher-d",
                     teacherD.toString(), "--evaluator", evaluator.toString(), "--data", dir.resolve("train").toString(),
                     "--reference", dir.resolve("test").toString(), "--steps", "1", "--fractions", "0.25",
-                    "--samples", "24", "--training-seeds", "1", "--work", work.toString());
+                    "--samples", "24", "--training-seeds", "1", "--ort-rounds", "1", "--work", work.toString());
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -85,9 +85,21 @@ class Pix2pixComparisonCommandTest {
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8)).isZero();
         String md = Files.readString(work.resolve("seed-1").resolve("comparison-kd-prune.md"));
         assertThat(md).contains("prune-1of4").contains("kd-1of4").contains("prune-kd-1of4")
-                .contains("| PSNR to ground truth (dB) | SSIM to ground truth |");
-        assertThat(md.lines().filter(l -> l.startsWith("| prune-kd-1of4 |")).findFirst().orElseThrow().split("\\|"))
-                .hasSize(18);
+                .contains("| PSNR to ground truth (dB) | SSIM to ground truth | ORT images/s | of teacher |");
+        String[] student = md.lines().filter(l -> l.startsWith("| prune-kd-1of4 |")).findFirst().orElseThrow()
+                .split("\\|");
+        assertThat(student).hasSize(20);
+        assertThat(Double.parseDouble(student[18].trim())).isPositive();
+        // the teacher is the reference of the speed ratio (timing itself is not asserted)
+        String[] teacherRow = md.lines().filter(l -> l.startsWith("| teacher |")).findFirst().orElseThrow()
+                .split("\\|");
+        assertThat(teacherRow[19].trim()).isEqualTo("1.00");
+        assertThat(Files.readString(work.resolve("seed-1").resolve("comparison-kd-prune.json")))
+                .contains("\"ofTeacher\" : 1.0,").contains("\"imagesPerSecond\"");
+        String summary = Files.readString(work.resolve("comparison-kd-prune.md"));
+        assertThat(summary).contains("| ORT images/s | of teacher |");
+        assertThat(summary.lines().filter(l -> l.startsWith("| teacher |")).findFirst().orElseThrow())
+                .endsWith("| 1.00 |");
         assertThat(work.resolve("seed-1").resolve("comparison-kd-prune-samples.png")).exists();
         String json = Files.readString(work.resolve("seed-1").resolve("prune-kd-1of4").resolve("quality.json"));
         assertThat(json).contains("groundTruth");

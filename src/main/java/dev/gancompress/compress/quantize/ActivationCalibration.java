@@ -33,11 +33,16 @@ import java.util.stream.Collectors;
  * ConvTranspose in its sub-pixel Conv form for it. The model output stays float: the last grid is the input of the
  * final activation.
  *
- * <p>Calibration inputs: latent codes standard normal, labels cycling through the classes, images uniform in
- * [-1, 1], all from the recipe's seed. Layer names are checked before any forward pass.
+ * <p>Calibration inputs: latent codes standard normal, labels cycling through the classes, all from the recipe's seed.
+ * An image-to-image generator (pix2pix) is calibrated on the task's own inputs when the stage has paired training
+ * data: a seeded sample of the pairs' input images (e.g. edge maps), since ranges measured on other images (noise)
+ * misplace the grid for the images the model will see. Only without data does it draw images uniform in [-1, 1];
+ * the output's metadata ({@value #INPUTS_KEY}) says which. Layer names are checked before any forward pass.
  */
 public final class ActivationCalibration implements Compression {
     public static final String NAME = "ptq-activations";
+    /** Metadata key naming the calibration inputs: the data set sampled, or random images. */
+    public static final String INPUTS_KEY = "activation_calibration_inputs";
     private static final int BATCH = 64;
 
     private final ActivationQuantizationConfig config;
@@ -81,7 +86,10 @@ public final class ActivationCalibration implements Compression {
         }
         values.remove(model.output());
         Model copy = model.copy();
-        Map<String, ActivationRanges> ranges = calibrate(copy, values, context == null ? 0 : context.seed());
+        long seed = context == null ? 0 : context.seed();
+        CalibrationImages images = CalibrationImages.of(copy, context == null ? null : context.data(),
+                config.calibrationSamples(), seed);
+        Map<String, ActivationRanges> ranges = calibrate(copy, values, seed, images);
         Map<String, ActivationQuantization> grids = new LinkedHashMap<>(copy.quantizedActivations());
         ranges.forEach((value, r) -> {
             float[] range = config.calibration().equals(ActivationQuantizationConfig.MINMAX)
@@ -90,7 +98,10 @@ public final class ActivationCalibration implements Compression {
             grids.put(value, ActivationQuantization.ofRange(Math.max(range[0], -limit), Math.min(range[1], limit)));
         });
         return copy.withQuantizedActivations(grids).withMetadata(Map.of("activation_quantization",
-                config.describe() + ": " + String.join(", ", grids.keySet())));
+                config.describe() + ": " + String.join(", ", grids.keySet()), INPUTS_KEY, images != null
+                        ? images.describe() : copy.input(Input.Kind.LATENT) == null
+                        && copy.input(Input.Kind.IMAGE) != null ? "random images uniform in [-1, 1] from seed " + seed
+                        + " (no training data)" : "latent codes from seed " + seed));
     }
 
     /**
@@ -139,7 +150,8 @@ public final class ActivationCalibration implements Compression {
     }
 
     /** Two passes over the same seeded batches: ranges, then (for percentiles) histograms. */
-    private Map<String, ActivationRanges> calibrate(Model model, Set<String> values, long seed) {
+    private Map<String, ActivationRanges> calibrate(Model model, Set<String> values, long seed,
+                                                    CalibrationImages images) {
         Map<String, ActivationRanges> ranges = new LinkedHashMap<>();
         values.forEach(v -> ranges.put(v, new ActivationRanges()));
         Network net = new Network(model);
@@ -148,7 +160,11 @@ public final class ActivationCalibration implements Compression {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int done = 0; done < config.calibrationSamples(); done += BATCH) {
                 int n = Math.min(BATCH, config.calibrationSamples() - done);
-                net.forward(inputs(model, n, done, rnd), false);
+                Map<String, Tensor> feeds = inputs(model, n, done, rnd);
+                if (images != null) {
+                    images.fill(feeds.get(images.input()), done);
+                }
+                net.forward(feeds, false);
                 for (Map.Entry<String, ActivationRanges> e : ranges.entrySet()) {
                     float[] v = net.value(e.getKey()).data();
                     if (pass == 0) {
