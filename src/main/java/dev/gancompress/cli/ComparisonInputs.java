@@ -14,8 +14,8 @@ final class ComparisonInputs {
     static final Path BUNDLED_DISCRIMINATOR = Path.of("models/dcgan-fashion-d.onnx");
 
     @Option(names = "--teacher-d",
-            description = "The teacher's discriminator ONNX file (default: " + "models/dcgan-fashion-d.onnx"
-                    + " for the bundled teacher; none for any other teacher, whose students then fine-tune "
+            description = "The teacher's discriminator ONNX file (default: models/dcgan-fashion-d.onnx for the "
+                    + "bundled teacher; none for any other teacher, whose students then fine-tune "
                     + "discriminator-free, toward the teacher's outputs).")
     Path teacherD;
 
@@ -44,7 +44,7 @@ final class ComparisonInputs {
     }
 
     ComparisonRun open(Path work, long seed, boolean verify) throws java.io.IOException {
-        return new ComparisonRun(teacher, discriminatorFile(), evaluator, training.data, reference, training.dataDir, work, seed,
-                verify);
+        return new ComparisonRun(teacher, discriminatorFile(), evaluator, training.data, reference, training.dataDir,
+                work, seed, verify);
     }
 }
